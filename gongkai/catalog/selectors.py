@@ -1,0 +1,116 @@
+"""Read functions of the catalog. Every public read goes through ``visible_pages``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from gongkai.catalog.enums import Genre, Validity
+from gongkai.catalog.models import DisclosureItemPage, ThemeCategory
+from gongkai.core.agencies import pages_of_agency
+from gongkai.core.models import Agency
+from gongkai.core.visibility import visible_pages
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    theme: int | None = None
+    genre: str = ""
+    year: int | None = None
+    validity: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> CatalogFilters:
+        def as_int(name: str) -> int | None:
+            try:
+                return int(params.get(name) or "")
+            except ValueError:
+                return None
+
+        genre = params.get("genre") or ""
+        validity = params.get("validity") or ""
+        return cls(
+            theme=as_int("theme"),
+            genre=genre if genre in Genre.values else "",
+            year=as_int("year"),
+            validity=validity if validity in Validity.values else "",
+            q=(params.get("q") or "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return any([self.theme, self.genre, self.year, self.validity, self.q])
+
+
+def public_items(*, agency: Agency | None = None,
+                 filters: CatalogFilters | None = None) -> QuerySet[DisclosureItemPage]:
+    queryset = visible_pages(DisclosureItemPage.objects.all())
+    if agency is not None:
+        if agency.home_page is None:
+            return queryset.none()
+        queryset = queryset.descendant_of(agency.home_page)
+    f = filters or CatalogFilters()
+    if f.theme:
+        queryset = queryset.filter(Q(theme_id=f.theme) | Q(theme__parent_id=f.theme))
+    if f.genre:
+        queryset = queryset.filter(genre=f.genre)
+    if f.year:
+        queryset = queryset.filter(first_published_at__year=f.year)
+    if f.validity:
+        queryset = queryset.filter(validity=f.validity)
+    if f.q:
+        # Substring match on the catalog fields; full Chinese search is core.search's job.
+        queryset = queryset.filter(
+            Q(title__icontains=f.q) | Q(doc_number__icontains=f.q)
+            | Q(keywords__icontains=f.q) | Q(summary__icontains=f.q)
+            | Q(index_number_record__value__icontains=f.q)
+        )
+    return queryset.select_related("index_number_record", "theme", "theme__parent").order_by(
+        "-first_published_at", "-id"
+    )
+
+
+def filter_choices(agency: Agency | None) -> dict[str, Any]:
+    items = public_items(agency=agency)
+    years = sorted(
+        {y for y in items.annotate(y=ExtractYear("first_published_at"))
+         .values_list("y", flat=True) if y},
+        reverse=True,
+    )
+    return {
+        "themes": ThemeCategory.objects.filter(parent__isnull=True).order_by("sort_order"),
+        "genres": Genre.choices,
+        "validities": Validity.choices,
+        "years": years,
+    }
+
+
+def find_doc_number_duplicate(agency: Agency, doc_number: str,
+                              exclude_pk: int | None = None) -> DisclosureItemPage | None:
+    candidates = DisclosureItemPage.objects.filter(
+        doc_number=doc_number, path__startswith=agency.home_page.path if agency.home_page else "-"
+    )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return candidates.only("id", "title").first()
+
+
+def items_of_agency(agency: Agency) -> QuerySet[DisclosureItemPage]:
+    """All items (drafts included) of an agency, for staff screens."""
+    return DisclosureItemPage.objects.filter(
+        id__in=pages_of_agency(agency).values("id")
+    )
+
+
+def published_on(item: DisclosureItemPage) -> dt.date | None:
+    if item.first_published_at is None:
+        return None
+    from django.utils import timezone
+
+    return timezone.localtime(item.first_published_at).date()

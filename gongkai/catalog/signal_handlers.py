@@ -1,0 +1,20 @@
+"""Wagtail signals the catalog listens to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.signals import page_published
+
+from gongkai.catalog.models import DisclosureItemPage
+
+
+def _issue_number_on_publish(sender: Any, instance: Any, revision: Any = None,
+                             **kwargs: Any) -> None:
+    from gongkai.catalog.services import issue_index_number
+
+    if isinstance(instance, DisclosureItemPage):
+        issue_index_number(page=instance, actor=getattr(revision, "user", None))
+
+
+page_published.connect(_issue_number_on_publish, dispatch_uid="gongkai_issue_index_number")

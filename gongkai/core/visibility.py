@@ -1,0 +1,53 @@
+"""The public-visibility rule for pages: one place, used by every channel.
+
+A page is visible to the public when it is live, carries no view restriction, and its
+expiry time (if any) has not passed *now* — compared at request time, so a late
+``publish_scheduled`` run never leaves an expired page on show. Pages, the API, feeds,
+the sitemap and listings all filter through :func:`visible_pages`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from wagtail.models import Page
+
+Q_T = TypeVar("Q_T", bound=QuerySet[Any])
+
+
+def visible_pages(queryset: Q_T, now: dt.datetime | None = None) -> Q_T:
+    moment = now or timezone.now()
+    return queryset.live().public().filter(  # type: ignore[attr-defined,no-any-return]
+        Q(expire_at__isnull=True) | Q(expire_at__gt=moment)
+    )
+
+
+def is_page_visible(page: Page, now: dt.datetime | None = None) -> bool:
+    moment = now or timezone.now()
+    if not page.live or (page.expire_at is not None and page.expire_at <= moment):
+        return False
+    return not page.get_view_restrictions().exists()
+
+
+class PublicPageMixin:
+    """Serves a page only while the visibility rule allows (previews excepted)."""
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request, "is_preview", False):
+            page: Page = self  # type: ignore[assignment]
+            if not page.live or (page.expire_at is not None and page.expire_at <= timezone.now()):
+                raise Http404
+        return super().serve(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    @property
+    def agency(self) -> Any:
+        from gongkai.core.agencies import agency_for_page
+
+        cache_name = "_gongkai_agency"
+        if not hasattr(self, cache_name):
+            setattr(self, cache_name, agency_for_page(self))  # type: ignore[arg-type]
+        return getattr(self, cache_name)

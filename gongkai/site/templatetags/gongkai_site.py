@@ -1,0 +1,72 @@
+"""Template tags of the public theme: the agency in view, navigation, breadcrumbs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from wagtail.models import Page, Site
+
+from gongkai.core.models import Agency
+from gongkai.core.visibility import visible_pages
+
+register = template.Library()
+
+
+def _agency_of(page: Page | None, request: HttpRequest | None) -> Agency | None:
+    if page is not None:
+        agency = getattr(page.specific_deferred if hasattr(page, "specific_deferred") else page,
+                         "agency", None)
+        if agency is not None:
+            return agency  # type: ignore[no-any-return]
+    if request is not None:
+        site = Site.find_for_request(request)
+        root = site.root_page.specific if site else None
+        return getattr(root, "primary_agency", None) or getattr(root, "agency", None)
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def current_agency(context: dict[str, Any]) -> Agency | None:
+    cached = context.get("_gk_agency")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    agency = _agency_of(context.get("page"), context.get("request"))
+    return agency
+
+
+@register.inclusion_tag("site/includes/main_nav.html", takes_context=True)
+def main_nav(context: dict[str, Any], agency: Agency | None) -> dict[str, Any]:
+    from gongkai.catalog.models import ColumnPage, OpenGovIndexPage
+
+    page = context.get("page")
+    items: list[dict[str, Any]] = []
+    if agency is not None and agency.home_page is not None:
+        home = agency.home_page
+        items.append({"title": "首页", "url": home.url, "page": home})
+        zwgk = visible_pages(OpenGovIndexPage.objects.child_of(home)).first()
+        if zwgk is not None:
+            items.append({"title": "政务公开", "url": zwgk.url, "page": zwgk})
+        for column in visible_pages(ColumnPage.objects.child_of(home)).filter(
+                show_in_navigation=True).order_by("path"):
+            items.append({"title": column.title, "url": column.url, "page": column})
+    current_path = getattr(page, "path", "")
+    for item in items:
+        item_path = item["page"].path
+        item["current"] = bool(current_path) and (
+            current_path == item_path
+            or (item["title"] != "首页" and current_path.startswith(item_path))
+        )
+    return {"items": items}
+
+
+@register.inclusion_tag("site/includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context: dict[str, Any]) -> dict[str, Any]:
+    page = context.get("page")
+    if page is None:
+        return {"crumbs": []}
+    ancestors = visible_pages(Page.objects.ancestor_of(page, inclusive=False)).filter(
+        depth__gt=1).order_by("depth")
+    crumbs = [{"title": "首页" if p.depth == 2 else p.title, "url": p.url} for p in ancestors]
+    return {"crumbs": crumbs, "current": page.title}

@@ -1,0 +1,99 @@
+"""Factories and helpers for the test suites of every app (no database dumps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from wagtail.models import Page, Site
+
+from gongkai.catalog.models import ColumnPage, DisclosureItemPage, ThemeCategory
+from gongkai.core.enums import StaffRole
+from gongkai.core.models import Agency, AgencyMembership
+from gongkai.core.services import ensure_agency_groups
+from gongkai.core.validators import uscc_check_char
+from gongkai.site.models import PlatformHomePage
+
+_serial = itertools.count(1)
+
+
+def valid_uscc(first17: str) -> str:
+    """A 统一社会信用代码 with the right check character for the given 17 characters."""
+    return first17 + uscc_check_char(first17)
+
+
+def make_platform() -> PlatformHomePage:
+    existing = PlatformHomePage.objects.first()
+    if existing is not None:
+        return existing
+    root = Page.get_first_root_node()
+    home = PlatformHomePage(title="测试平台", slug="platform")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.update_or_create(is_default_site=True, defaults={
+        "hostname": "testserver", "port": 80, "root_page": home, "site_name": "测试平台"})
+    Site.objects.exclude(root_page=home).delete()
+    return home
+
+
+def make_agency(slug: str = "", name: str = "", **fields: Any) -> Agency:
+    from gongkai.site.services import create_agency
+
+    n = next(_serial)
+    slug = slug or f"agency{n}"
+    defaults: dict[str, Any] = {
+        "name": name or f"测试统计局{n}",
+        "short_name": fields.pop("short_name", None) or f"测试局{n}",
+        "slug": slug,
+        "code": valid_uscc(f"1121030000{n:07d}"),
+        "office_name": "办公室",
+        "office_address": "辽宁省鞍山市测试路1号",
+        "office_hours": "周一至周五 8:30—11:30，13:30—17:00",
+        "office_phone": "0412-2220000",
+    }
+    defaults.update(fields)
+    return create_agency(parent_page=make_platform(), by=None, **defaults)
+
+
+def column(agency: Agency, slug: str = "zcwj") -> ColumnPage:
+    assert agency.home_page is not None
+    return ColumnPage.objects.descendant_of(agency.home_page).get(slug=slug)
+
+
+def theme() -> ThemeCategory:
+    return ThemeCategory.objects.get(code="0201")  # 国民经济管理、国有资产监管\统计
+
+
+def make_item(parent: ColumnPage, *, publish: bool = True, **fields: Any) -> DisclosureItemPage:
+    n = next(_serial)
+    defaults: dict[str, Any] = {
+        "title": f"测试公开信息{n}",
+        "formed_on": dt.date(2024, 3, 1),
+        "theme": theme(),
+        "summary": "测试内容概述",
+        "body": "<p>正文</p>",
+    }
+    defaults.update(fields)
+    item = DisclosureItemPage(**defaults)
+    parent.add_child(instance=item)
+    revision = item.save_revision()
+    if publish:
+        revision.publish()
+        item.refresh_from_db()
+    return item
+
+
+def make_user(username: str, *, agency: Agency | None = None, role: StaffRole | None = None,
+              superuser: bool = False, password: str = "test-pass-123") -> AbstractUser:
+    User = get_user_model()
+    if superuser:
+        user = User.objects.create_superuser(username, f"{username}@example.com", password)
+    else:
+        user = User.objects.create_user(username, f"{username}@example.com", password)
+    if agency is not None and role is not None:
+        AgencyMembership.objects.create(user=user, agency=agency, role=role)
+        user.groups.add(ensure_agency_groups(agency)[role])
+    return user  # type: ignore[return-value]
