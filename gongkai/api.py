@@ -1,16 +1,28 @@
 """The public, read-only JSON API (django-ninja). OpenAPI 3 document at /api/schema/."""
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from gongkai.catalog.api import router as catalog_router
 from gongkai.core.api import router as core_router
 
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese text as characters, not \\u escapes."""
+
+    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}  # noqa: RUF012
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="gongkai 政务公开平台 API",
     version="1.0.0",
     description="只读接口：政府信息公开目录、机构、工作日计算。只返回已向社会公开的信息。",
     openapi_url="/schema/",
-    docs_url="/docs/",
+    docs_url=None,  # Swagger UI would load scripts from a CDN; the schema is enough
     urls_namespace="api",
 )
 api.add_router("/v1/", core_router)

@@ -194,7 +194,7 @@ LOCALE_PATHS = [PROJECT_DIR / "locale"]
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static_collected")))
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [PROJECT_DIR / "static"]
 if (BASE_DIR / "node_modules" / "echarts" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 MEDIA_URL = "/media/"
@@ -208,7 +208,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or not env_bool("STATIC_MANIFEST", default=True)
             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },

@@ -77,7 +77,8 @@ def make_item(parent: ColumnPage, *, publish: bool = True, **fields: Any) -> Dis
         "body": "<p>正文</p>",
     }
     defaults.update(fields)
-    item = DisclosureItemPage(**defaults)
+    # A page added to the tree is live unless told otherwise; a draft must not be.
+    item = DisclosureItemPage(live=publish, **defaults)
     parent.add_child(instance=item)
     revision = item.save_revision()
     if publish:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,9 @@ class IndexNumberCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="unique_index_counter")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last_serial}"
 
 
 class IndexNumber(models.Model):
@@ -464,12 +467,27 @@ class ConfidentialityReviewTask(Task):
 
     def on_action(self, task_state: TaskState, user: Any, action_name: str,
                   **kwargs: Any) -> None:
-        if action_name == "approve":
-            from gongkai.catalog.services import confirm_confidentiality_review
+        if action_name != "approve":
+            super().on_action(task_state, user, action_name, **kwargs)
+            return
+        from gongkai.catalog.services import confirm_confidentiality_review
 
+        # Every approval path meets here, including the editor's "approve with edits",
+        # which passes the modal's data as unvalidated JSON: check the confirmation again.
+        if not self._user_in_groups(user):
+            raise PermissionDenied(_("只有本单位保密审查人员可以通过保密审查。"))
+        form = ConfidentialityConfirmForm(data={
+            "confirm": "on" if kwargs.pop("confirm", False) is True else "",
+            "comment": kwargs.get("comment") or "",
+        })
+        if not form.is_valid():
+            raise PermissionDenied(form.errors["confirm"][0])
+        kwargs["comment"] = form.cleaned_data["comment"]
+        # TaskState.approve() takes no "confirm"; record and approve together or not at all.
+        with transaction.atomic():
             confirm_confidentiality_review(task_state=task_state, user=user,
-                                           comment=kwargs.get("comment", ""))
-        super().on_action(task_state, user, action_name, **kwargs)
+                                           comment=kwargs["comment"])
+            super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any) -> Any:
         if self._user_in_groups(user):

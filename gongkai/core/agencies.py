@@ -18,7 +18,7 @@ def agencies_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
         return Agency.objects.none()
     if getattr(user, "is_superuser", False):
         return Agency.objects.all()
-    return Agency.objects.filter(memberships__user=user).distinct()
+    return Agency.objects.filter(memberships__user_id=user.pk).distinct()
 
 
 def scope_to_user(queryset: QuerySet[Any], user: AbstractBaseUser | AnonymousUser,
@@ -34,7 +34,7 @@ def has_role(user: AbstractBaseUser | AnonymousUser, agency: Agency, *roles: Sta
         return False
     if getattr(user, "is_superuser", False):
         return True
-    memberships = AgencyMembership.objects.filter(user=user, agency=agency)
+    memberships = AgencyMembership.objects.filter(user_id=user.pk, agency=agency)
     if roles:
         memberships = memberships.filter(role__in=roles)
     return memberships.exists()
@@ -50,8 +50,10 @@ def agency_for_page(page: Page) -> Agency | None:
     )
 
 
-def pages_of_agency(agency: Agency) -> QuerySet[Page]:
+def pages_of_agency(agency: Agency) -> QuerySet[Any]:
     """The agency's section: its root page and everything below it."""
     if agency.home_page is None:
-        return Page.objects.none()
-    return Page.objects.descendant_of(agency.home_page, inclusive=True)
+        return Page.objects.none()  # type: ignore[no-any-return]
+    return Page.objects.descendant_of(  # type: ignore[no-any-return]
+        agency.home_page, inclusive=True
+    )

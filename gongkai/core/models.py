@@ -109,7 +109,10 @@ class AgencyMembership(models.Model):
 
 
 class HolidaySchedule(models.Model):
-    """One year's official holiday and 调休 schedule (国务院办公厅关于YYYY年部分节假日安排的通知)."""
+    """One year's official holiday and 调休 schedule.
+
+    Set by the State Council notice 国务院办公厅关于YYYY年部分节假日安排的通知.
+    """
 
     year = models.PositiveIntegerField(_("年度"), unique=True)
     notice_title = models.CharField(_("通知名称"), max_length=200)
@@ -148,6 +151,9 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default="")
     last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"
 
 
 class AuditLogEntry(models.Model):

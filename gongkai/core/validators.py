@@ -48,7 +48,9 @@ def validate_agency_code(value: str) -> None:
         return
     if len(code) == 9:
         if not is_valid_org_code(code):
-            raise ValidationError(_("组织机构代码校验未通过，请核对后重新输入（不含“-”）。"), code="org")
+            raise ValidationError(
+                _("组织机构代码校验未通过，请核对后重新输入（不含“-”）。"), code="org"
+            )
         return
     raise ValidationError(
         _("请输入18位统一社会信用代码或9位组织机构代码（不含“-”）。"), code="length"
@@ -56,7 +58,11 @@ def validate_agency_code(value: str) -> None:
 
 
 # 文号: 发文机关代字 + 〔年份〕 + 发文顺序号 + 号, e.g. 鞍统发〔2022〕3号 (GB/T 9704-2012).
-DOC_NUMBER_RE = re.compile(r"^(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,20})〔(?P<year>(19|20)\d{2})〕(?P<serial>[1-9]\d{0,4})号$")
+DOC_NUMBER_RE = re.compile(
+    r"^(?P<prefix>[\u4e00-\u9fffA-Za-z]{1,20})"
+    r"〔(?P<year>(19|20)\d{2})〕"
+    r"(?P<serial>[1-9]\d{0,4})号$"
+)
 _WRONG_BRACKETS = re.compile(r"[\[\]【】()（）{}［］]")
 
 
