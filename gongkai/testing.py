@@ -98,3 +98,17 @@ def make_user(username: str, *, agency: Agency | None = None, role: StaffRole | 
         AgencyMembership.objects.create(user=user, agency=agency, role=role)
         user.groups.add(ensure_agency_groups(agency)[role])
     return user  # type: ignore[return-value]
+
+
+def require_service(name: str, reachable: bool, detail: str) -> None:
+    """Skip a test whose service is missing — but fail it in CI, where it must be there."""
+    import os
+
+    import pytest
+
+    if reachable:
+        return
+    message = f"{name} is not reachable ({detail})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}: CI=true requires it")
+    pytest.skip(message)
