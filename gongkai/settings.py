@@ -223,6 +223,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = GONGKAI_MAX_UPLOAD_MB * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Every uploaded document is checked against its content (see gongkai/core/uploads.py).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "gongkai.core.uploads.CheckedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "gongkai.core.images.AltTextImageForm"
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("GONGKAI_PLATFORM_NAME", "政务公开平台")
