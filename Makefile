@@ -19,7 +19,7 @@ $(VENV)/.runtime: requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(PIP) install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	@$(PIP) install -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PIP) install --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PIP) install --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/python -c "import django, wagtail, gongkai" && touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt

@@ -9,11 +9,10 @@ from gongkai.catalog.api import router as catalog_router
 from gongkai.core.api import router as core_router
 
 
-
 class ChineseJSONRenderer(JSONRenderer):
     """UTF-8 JSON: Chinese text as characters, not \\u escapes."""
 
-    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}  # noqa: RUF012
+    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
 
 
 api = NinjaAPI(

@@ -11,7 +11,7 @@ os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.Immediat
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from gongkai.settings import *  # noqa: E402, F403
+from gongkai.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 

@@ -26,16 +26,19 @@ def valid_uscc(first17: str) -> str:
 
 
 def make_platform() -> PlatformHomePage:
-    existing = PlatformHomePage.objects.first()
-    if existing is not None:
-        return existing
-    root = Page.get_first_root_node()
-    home = PlatformHomePage(title="测试平台", slug="platform")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.update_or_create(is_default_site=True, defaults={
-        "hostname": "testserver", "port": 80, "root_page": home, "site_name": "测试平台"})
-    Site.objects.exclude(root_page=home).delete()
+    """The platform home page as the root of the default site (created once)."""
+    home = PlatformHomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = PlatformHomePage(title="测试平台", slug="platform")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    # Always re-assert the site: a serialized rollback may have restored Wagtail's default.
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or site.root_page_id != home.pk:
+        Site.objects.update_or_create(is_default_site=True, defaults={
+            "hostname": "testserver", "port": 80, "root_page": home, "site_name": "测试平台"})
+        Site.objects.exclude(root_page=home).delete()
     return home
 
 

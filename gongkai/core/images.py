@@ -15,5 +15,7 @@ class AltTextImageForm(BaseImageForm):  # type: ignore[misc]
         if field is not None:
             field.required = True
             field.label = _("替代文本（图片说明）")
-            field.help_text = _("供读屏软件朗读的图片内容描述，例如“2022年鞍山市常住人口分布图”。必填。")
+            field.help_text = _(
+                "供读屏软件朗读的图片内容描述，例如“2022年鞍山市常住人口分布图”。必填。"
+            )
             field.error_messages["required"] = _("请填写替代文本，说明图片的内容。")

@@ -69,10 +69,10 @@ def test_the_standard_columns_exist_for_every_agency(client, anshan, haicheng):
 def test_elder_mode_persists_across_pages_without_javascript(client, anshan):
     response = client.get("/mode/elder/", {"next": f"/{anshan.slug}/zwgk/"})
     assert response.status_code == 302 and response["Location"] == f"/{anshan.slug}/zwgk/"
-    assert 'class="mode-elder' in client.get(f"/{anshan.slug}/").content.decode()
-    assert 'class="mode-elder' in client.get(f"/{anshan.slug}/zwgk/xxgkml/").content.decode()
+    assert 'class="mode-elder"' in client.get(f"/{anshan.slug}/").content.decode()
+    assert 'class="mode-elder"' in client.get(f"/{anshan.slug}/zwgk/xxgkml/").content.decode()
     client.get("/mode/standard/")
-    assert 'class="mode-elder' not in client.get(f"/{anshan.slug}/").content.decode()
+    assert 'class="mode-elder"' not in client.get(f"/{anshan.slug}/").content.decode()
 
 
 def test_the_reading_mode_switch_refuses_to_redirect_elsewhere(client, platform):
