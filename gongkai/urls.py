@@ -9,6 +9,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from gongkai.api import api
 from gongkai.catalog import feeds
+from gongkai.catalog import views as catalog_views
 from gongkai.core import views as core_views
 from gongkai.site import views as site_views
 from gongkai.site.sitemaps import PageSitemap
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/", include(admin_patterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
+    path("xxgkml/", catalog_views.platform_catalog, name="platform_catalog"),
     path("tools/workdays/", core_views.workday_calculator, name="workday_calculator"),
     path("feeds/<slug:agency_slug>/rss.xml", feeds.AgencyRssFeed(), name="agency_rss"),
     path("feeds/<slug:agency_slug>/atom.xml", feeds.AgencyAtomFeed(), name="agency_atom"),

@@ -203,3 +203,17 @@ def test_the_column_page_query_count_does_not_grow_with_items(client, anshan):
     with CaptureQueriesContext(connection) as many:
         client.get(zcwj.url)
     assert len(many) == len(few)
+
+
+def test_the_platform_catalog_filters_by_agency(client, anshan, haicheng):
+    make_item(column(anshan), title="鞍山市局的信息")
+    make_item(column(haicheng), title="海城市局的信息")
+    everything = client.get("/xxgkml/").content.decode()
+    assert "鞍山市局的信息" in everything and "海城市局的信息" in everything
+    only_haicheng = client.get("/xxgkml/", {"agency": haicheng.slug}).content.decode()
+    assert "海城市局的信息" in only_haicheng and "鞍山市局的信息" not in only_haicheng
+
+
+def test_the_platform_catalog_hides_drafts(client, anshan):
+    make_item(column(anshan), title="平台草稿", publish=False)
+    assert "平台草稿" not in client.get("/xxgkml/").content.decode()
