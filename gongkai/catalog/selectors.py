@@ -114,3 +114,21 @@ def published_on(item: DisclosureItemPage) -> dt.date | None:
     from django.utils import timezone
 
     return timezone.localtime(item.first_published_at).date()
+
+
+def document_is_public(document: Any) -> bool:
+    """Whether the public may download a document: it must be attached to, or linked from,
+    a page that the visibility rule shows. An attachment of a draft stays private."""
+    from wagtail.models import Page, ReferenceIndex
+
+    from gongkai.catalog.models import DisclosureAttachment
+
+    attached_to = DisclosureAttachment.objects.filter(document=document).values("page_id")
+    if visible_pages(Page.objects.filter(id__in=attached_to)).exists():
+        return True
+    from django.contrib.contenttypes.models import ContentType
+
+    page_type = ContentType.objects.get_for_model(Page)
+    sources = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    page_ids = [int(pk) for pk in sources.values_list("object_id", flat=True) if pk.isdigit()]
+    return bool(page_ids) and visible_pages(Page.objects.filter(id__in=page_ids)).exists()

@@ -40,6 +40,10 @@ def issue_index_number(*, page: Page, actor: AbstractBaseUser | AnonymousUser | 
     existing = IndexNumber.objects.filter(page=page).first()
     if existing is not None:
         return existing
+    if not page.live:
+        # Wagtail sends page_published when a publication is only scheduled, too; the
+        # number belongs to the actual publication (publish_scheduled sends it again).
+        return None
     agency = agency_for_page(page)
     if agency is None:
         logger.warning("No agency above page; no index number issued",
