@@ -31,6 +31,15 @@ def _shared_agency(slug: str) -> Agency:
     return agency or make_agency(slug, **SHARED_AGENCIES[slug])
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test must not leave behind cached
+    site root paths or a cached working-day calendar built from its own data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def platform(db: Any) -> PlatformHomePage:
     return make_platform()

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from wagtail.models import Page, Site
 
+from gongkai.catalog.blocks import text_block
 from gongkai.catalog.models import ColumnPage, DisclosureItemPage, ThemeCategory
 from gongkai.core.enums import StaffRole
 from gongkai.core.models import Agency, AgencyMembership
@@ -77,7 +78,7 @@ def make_item(parent: ColumnPage, *, publish: bool = True, **fields: Any) -> Dis
         "formed_on": dt.date(2024, 3, 1),
         "theme": theme(),
         "summary": "测试内容概述",
-        "body": "<p>正文</p>",
+        "body": [text_block("<p>正文</p>")],
     }
     defaults.update(fields)
     # A page added to the tree is live unless told otherwise; a draft must not be.

@@ -25,10 +25,11 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.documents import get_document_model_string
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Task, TaskState
 from wagtail.search import index
 
+from gongkai.catalog.blocks import BodyBlock
 from gongkai.catalog.enums import Article20Item, ColumnKind, DisclosureMethod, Genre, Validity
 from gongkai.catalog.forms import DisclosureItemForm
 from gongkai.core.models import Agency
@@ -251,7 +252,7 @@ class DisclosureItemPage(PublicPageMixin, Page):  # type: ignore[misc]
                                          default=DisclosureMethod.PROACTIVE)
     article20_item = models.CharField(_("《条例》第二十条公开事项"), max_length=8,
                                       choices=Article20Item.choices, default=Article20Item.NONE)
-    body = RichTextField(_("正文"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
     is_demo = models.BooleanField(_("示例内容"), default=False,
                                   help_text=_("演示用的虚构内容，页面上标注“示例”。"))
     demo_note = models.CharField(_("示例说明"), max_length=300, blank=True)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry, Site
 
+from gongkai.catalog.blocks import body_from_html
 from gongkai.catalog.models import (
     ColumnPage,
     DisclosureAttachment,
@@ -193,7 +194,8 @@ class ItemBuilder:
     def build(self, spec: ItemSpec) -> DisclosureItemPage:
         page_class = InterpretationPage if spec.is_interpretation else DisclosureItemPage
         page = page_class(
-            title=spec.title, slug=spec.slug, summary=spec.summary, body=spec.body,
+            title=spec.title, slug=spec.slug, summary=spec.summary,
+            body=body_from_html(spec.body),
             formed_on=spec.formed_on, changed_on=spec.changed_on, doc_number=spec.doc_number,
             publisher=spec.publisher, source=spec.source, theme=self.themes[spec.theme],
             genre=spec.genre, keywords=spec.keywords, validity=spec.validity,

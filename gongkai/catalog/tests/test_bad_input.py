@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from gongkai.catalog.models import DisclosureItemPage
 from gongkai.core.enums import StaffRole
@@ -39,7 +39,7 @@ def item_form_data(**fields: Any) -> dict[str, Any]:
         "title": TITLE,
         "slug": "tongzhi",
         "summary": SUMMARY,
-        "body": rich_text("<p>正文</p>"),
+        "body": streamfield([("text", rich_text("<p>正文</p>"))]),
         "attachments": inline_formset([]),
         "comments": inline_formset([]),
         "formed_on": "2024-03-01",
