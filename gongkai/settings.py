@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -246,6 +247,7 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 }
 
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
+WAGTAILSEARCH_BACKENDS: dict[str, dict[str, Any]]
 if SEARCH_BACKEND in {"elasticsearch", "opensearch"}:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
