@@ -17,13 +17,16 @@ help: ## List the targets
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PIP) install -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PIP) install --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@echo "Installing Python packages into $(VENV) (log: $(VENV)/pip.log) ..."
+	@{ $(PIP) install --upgrade pip && $(PIP) install -r requirements.txt \
+		&& $(PIP) install --no-deps -e . ; } >$(VENV)/pip.log 2>&1 \
+		|| { grep -v "^WARNING: Location" $(VENV)/pip.log | tail -30; exit 1; }
 	@$(BIN)/python -c "import django, wagtail, gongkai" && touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	@$(PIP) install -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@echo "Installing test tools into $(VENV) ..."
+	@$(PIP) install -r requirements-dev.txt >>$(VENV)/pip.log 2>&1 \
+		|| { grep -v "^WARNING: Location" $(VENV)/pip.log | tail -30; exit 1; }
 	@$(BIN)/python -c "import pytest, pytest_django, time_machine, factory" && touch $@
 
 # Front-end packages (ECharts, axe-core) from the npm registry, when Node.js >= 20 exists.
