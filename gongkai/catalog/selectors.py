@@ -77,12 +77,13 @@ def public_items(*, agency: Agency | None = None,
 
 
 def filter_choices(agency: Agency | None) -> dict[str, Any]:
-    items = public_items(agency=agency)
-    years = sorted(
-        {y for y in items.annotate(y=ExtractYear("first_published_at"))
-         .values_list("y", flat=True) if y},
-        reverse=True,
-    )
+    # The distinct years are computed by the database: a catalog has thousands of items.
+    years = [
+        y for y in public_items(agency=agency).order_by()
+        .annotate(y=ExtractYear("first_published_at"))
+        .values_list("y", flat=True).distinct().order_by("-y")
+        if y
+    ]
     return {
         "themes": ThemeCategory.objects.filter(parent__isnull=True).order_by("sort_order"),
         "genres": Genre.choices,
