@@ -116,3 +116,16 @@ def require_service(name: str, reachable: bool, detail: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}: CI=true requires it")
     pytest.skip(message)
+
+
+def refused(response: Any) -> bool:
+    """Whether the admin refused a request: Wagtail turns PermissionDenied into a redirect to
+    the dashboard (or the login page) rather than a 403."""
+    from django.urls import reverse
+
+    if response.status_code == 403:
+        return True
+    return bool(response.status_code == 302 and (
+        response["Location"] == reverse("wagtailadmin_home")
+        or response["Location"].startswith(reverse("wagtailadmin_login"))
+    ))

@@ -11,20 +11,10 @@ from gongkai.core.forms import FOOTER_FIELDS, IDENTITY_FIELDS, OFFICE_FIELDS
 from gongkai.core.models import Agency, AuditLogEntry
 from gongkai.core.viewsets import administered_agencies, agency_policy
 from gongkai.site.models import AgencyHomePage
-from gongkai.testing import make_user, valid_uscc
+from gongkai.testing import make_user, refused, valid_uscc
 
 pytestmark = pytest.mark.django_db
 
-
-
-def refused(response) -> bool:
-    """Wagtail turns PermissionDenied into a redirect to the dashboard (or the login page)."""
-    if response.status_code == 403:
-        return True
-    return bool(response.status_code == 302 and (
-        response["Location"] == reverse("wagtailadmin_home")
-        or response["Location"].startswith(reverse("wagtailadmin_login"))
-    ))
 
 
 def office_data(agency: Agency, **overrides: str) -> dict[str, str]:

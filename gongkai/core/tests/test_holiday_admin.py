@@ -13,7 +13,7 @@ from gongkai.core.models import AuditLogEntry, HolidayDate, HolidaySchedule
 from gongkai.core.selectors import load_calendar
 from gongkai.core.viewsets import PlatformAdminGroup
 from gongkai.core.workdays import add_working_days
-from gongkai.testing import make_user
+from gongkai.testing import make_user, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +38,6 @@ def form_data(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
-
-
-def refused(response) -> bool:
-    """Wagtail turns PermissionDenied into a redirect to the dashboard (or the login page)."""
-    if response.status_code == 403:
-        return True
-    return bool(response.status_code == 302 and (
-        response["Location"] == reverse("wagtailadmin_home")
-        or response["Location"].startswith(reverse("wagtailadmin_login"))
-    ))
 
 
 @pytest.fixture
