@@ -249,7 +249,7 @@ def measure_in_process(url: str, urls: dict[str, str], requests: int,
     pages = {name: urls[name] for name in (*TIMED_PAGES, "bulk_item")}
     done = run_checked([PYTHON, str(BENCH / "measure.py"), json.dumps(pages),
                         "--requests", str(requests), "--profile-only", "bulk_item",
-                        "--secondary", "list_filtered,list_search",
+                        "--secondary", "list_search",
                         "--secondary-requests", str(secondary_requests)],
                        db_env(url), "in-process measurement")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -749,10 +749,10 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200,
-                        help="timed in-process requests for the item page and the list "
-                             "(after 10 for warm-up)")
+                        help="timed in-process requests for the item page and the plain and "
+                             "filtered lists (after 10 for warm-up)")
     parser.add_argument("--secondary-requests", type=int, default=100,
-                        help="timed in-process requests for the filtered and searched lists")
+                        help="timed in-process requests for the keyword-searched list")
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)

@@ -5,15 +5,19 @@ container and the benchmark (`make bench`) all use this one file. The defaults a
 ones measured in docs/performance.md: one sync worker per core behind nginx.
 
 * Worker class: ``sync``. Rendering a page is CPU-bound Python (templates, ORM), so a
-  second thread in the same process only competes for the GIL; on the 2-core bench machine
-  gthread (4 threads) was no faster than sync (docs/performance.md). nginx buffers requests
-  and responses, so slow clients never hold a sync worker. Use gthread
-  (GUNICORN_WORKER_CLASS=gthread, GUNICORN_THREADS=4) only if pages come to wait on
-  network I/O (an external search service, S3 media).
-* Workers: one per CPU core. More workers than cores only add memory (see the RSS figure in
-  docs/performance.md) and context switches.
+  second thread in the same process only competes for the GIL: on the 2-core bench machine
+  gthread with 4 threads served 9-15 item pages/s against 20-25 for sync
+  (docs/performance.md, "Worker model"). nginx buffers requests and responses, so slow
+  clients never hold a sync worker. Use gthread (GUNICORN_WORKER_CLASS=gthread,
+  GUNICORN_THREADS=4) only if pages come to wait on network I/O (an external search
+  service, S3 media).
+* Workers: one per CPU core. More workers than cores only add memory (~110 MB RSS each)
+  and context switches.
 * Workers are recycled after about 2,000 requests (with jitter, so they do not restart at
   once): a guard against slow memory growth, not a fix for it.
+* The application is preloaded in the master, so a recycled worker is ready at once
+  instead of spending ~3 s importing Django and Wagtail. New code therefore needs a restart
+  (``systemctl restart gongkai-web``), not a HUP.
 """
 
 from __future__ import annotations
@@ -47,8 +51,9 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Keep-alive to nginx (upstream keepalive) only matters for gthread; sync closes each time.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Load Django once in the master and fork: workers start faster and share the imported
-# code's memory pages. Restart the service (not HUP) to deploy new code.
+# Load Django once in the master and fork: a new worker is ready at once. Costs ~20 MB in
+# total with 2 workers (the master's copy), saves memory from ~4 workers on. Restart the
+# service (not HUP) to deploy new code.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {"0", "false", "no"}
 # The heartbeat file (created with mkstemp and unlinked at once) lives in memory, never on
 # a slow or full disk; with systemd's PrivateTmp=yes /tmp would work as well.
