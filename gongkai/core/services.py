@@ -186,3 +186,34 @@ def save_holiday_schedule(
     )
     transaction.on_commit(forget_calendar)
     return schedule
+
+
+# What an agency's own administrator may change; the rest (name, code, slug, parent) is the
+# platform administrator's.
+AGENCY_SELF_SERVICE_FIELDS = frozenset({
+    "office_name", "office_address", "office_postcode", "office_hours", "office_phone",
+    "office_fax", "office_email", "office_web", "consultation_phone", "supervision_phone",
+    "sponsor", "organizer", "contact", "site_code", "icp_number", "police_number", "conac_url",
+})
+
+
+@transaction.atomic
+def update_agency_details(*, agency: Agency, changes: dict[str, object], by: Actor) -> Agency:
+    """Change an agency's data: its own admins for the office/hotline/footer fields,
+    platform administrators for everything."""
+    if not changes:
+        return agency
+    if not _is_superuser(by):
+        if by is None or not has_role(by, agency, StaffRole.ADMIN):
+            raise PermissionDenied(_("只有本单位管理员可以修改本单位信息。"))
+        forbidden = set(changes) - AGENCY_SELF_SERVICE_FIELDS
+        if forbidden:
+            raise PermissionDenied(_("这些信息只能由平台管理员修改：%(fields)s")
+                                   % {"fields": "、".join(sorted(forbidden))})
+    for name, value in changes.items():
+        setattr(agency, name, value)
+    agency.full_clean()
+    agency.save(update_fields=list(changes))
+    audit.record(action="agency.updated", actor=by, agency=agency, target=agency,
+                 data={"fields": sorted(changes)})
+    return agency

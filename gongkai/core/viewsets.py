@@ -35,14 +35,13 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from gongkai.core import audit
 from gongkai.core.agencies import agencies_for, has_role
 from gongkai.core.api import missing_warning
 from gongkai.core.enums import HolidayKind, StaffRole
 from gongkai.core.forms import AgencyForm, AgencyOfficeForm, HolidayScheduleForm
 from gongkai.core.management.commands.workdays import nearby_missing_years
 from gongkai.core.models import Agency, AgencyMembership, AuditLogEntry, HolidaySchedule
-from gongkai.core.services import save_holiday_schedule
+from gongkai.core.services import save_holiday_schedule, update_agency_details
 
 User = AbstractBaseUser | AnonymousUser
 ALL_ACTIONS = frozenset({"add", "change", "delete", "view"})
@@ -253,9 +252,11 @@ class AgencyEditView(AgencyObjectMixin, generic.EditView):  # type: ignore[misc]
         return AgencyForm if is_platform_admin(self.request.user) else AgencyOfficeForm
 
     def save_instance(self) -> Agency:
-        agency: Agency = self.form.save()
-        audit.record(action="agency.updated", actor=self.request.user, agency=agency,
-                     target=agency, data={"fields": sorted(self.form.changed_data)})
+        # The form has validated the fields it shows; the service decides who may change
+        # what, saves and writes the audit entry.
+        changes = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
+        agency = update_agency_details(agency=self.object, changes=changes,
+                                       by=self.request.user)
         log(instance=agency, action="wagtail.edit", user=self.request.user)
         return agency
 
