@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 
 from gongkai.catalog.api import router as catalog_router
 from gongkai.core.api import router as core_router
+from gongkai.core.search.api import router as search_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -19,10 +20,11 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="gongkai 政务公开平台 API",
     version="1.0.0",
-    description="只读接口：政府信息公开目录、机构、工作日计算。只返回已向社会公开的信息。",
+    description="只读接口：站内搜索、政府信息公开目录、机构、工作日计算。只返回已向社会公开的信息。",
     openapi_url="/schema/",
     docs_url=None,  # Swagger UI would load scripts from a CDN; the schema is enough
     urls_namespace="api",
 )
+api.add_router("/", search_router)
 api.add_router("/v1/", core_router)
 api.add_router("/v1/catalog/", catalog_router)

@@ -259,6 +259,12 @@ if SEARCH_BACKEND in {"elasticsearch", "opensearch"}:
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# The public site search (docs/search.md): "sqlite" (FTS5) or "postgres" (tsvector);
+# empty = the one matching the database. Wagtail's own search above serves the admin.
+GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND", "")
+# 热门搜索 shows a term only once this many searches used it (privacy, and noise).
+GONGKAI_HOT_SEARCH_MIN_COUNT = int(env("GONGKAI_HOT_SEARCH_MIN_COUNT", "5"))
+
 # --- Auth -----------------------------------------------------------------------------
 LOGIN_URL = "wagtailadmin_login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -357,4 +363,4 @@ LOGGING = {
 GONGKAI_TIMELINESS_WARNING_WORKDAYS = env_int("GONGKAI_TIMELINESS_WARNING_WORKDAYS", 5)
 
 # Run by `gongkai periodic` (cron, every minute in production).
-GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled"]
+GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process"]

@@ -11,6 +11,7 @@ from gongkai.api import api
 from gongkai.catalog import feeds
 from gongkai.catalog import views as catalog_views
 from gongkai.core import views as core_views
+from gongkai.core.search import views as search_views
 from gongkai.site import views as site_views
 from gongkai.site.sitemaps import PageSitemap
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
     path("xxgkml/", catalog_views.platform_catalog, name="platform_catalog"),
+    path("search/", search_views.site_search, name="site_search"),
     path("tools/workdays/", core_views.workday_calculator, name="workday_calculator"),
     path("feeds/<slug:agency_slug>/rss.xml", feeds.AgencyRssFeed(), name="agency_rss"),
     path("feeds/<slug:agency_slug>/atom.xml", feeds.AgencyAtomFeed(), name="agency_atom"),
@@ -32,6 +34,7 @@ urlpatterns = [
          name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap/", site_views.site_map, name="site_map"),
+    path("mode/script/<str:script>/", site_views.set_script_mode, name="script_mode"),
     path("mode/<str:mode>/", site_views.set_reading_mode, name="reading_mode"),
 ]
 

@@ -32,6 +32,7 @@ from wagtail.search import index
 from gongkai.catalog.blocks import BodyBlock
 from gongkai.catalog.enums import Article20Item, ColumnKind, DisclosureMethod, Genre, Validity
 from gongkai.catalog.forms import DisclosureItemForm
+from gongkai.catalog.panels import LegacyFieldPanel
 from gongkai.core.models import Agency
 from gongkai.core.validators import validate_doc_number
 from gongkai.core.visibility import PublicPageMixin, visible_pages
@@ -124,6 +125,11 @@ class ColumnBase(PublicPageMixin, Page):  # type: ignore[misc]
         return visible_pages(
             DisclosureItemPage.objects.descendant_of(self)
         ).order_by("-first_published_at")
+
+    def search_index_fields(self) -> Any:
+        from gongkai.catalog.search import column_fields
+
+        return column_fields(self)
 
     def paginate(self, request: HttpRequest, queryset: Any) -> PaginatorPage:  # type: ignore[type-arg]
         paginator = Paginator(queryset, ITEMS_PER_PAGE)
@@ -256,6 +262,13 @@ class DisclosureItemPage(PublicPageMixin, Page):  # type: ignore[misc]
     is_demo = models.BooleanField(_("示例内容"), default=False,
                                   help_text=_("演示用的虚构内容，页面上标注“示例”。"))
     demo_note = models.CharField(_("示例说明"), max_length=300, blank=True)
+    # Legacy import (docs/legacy-import.md): the text as it came from the old site, the
+    # restorer's report, and a stable key so that a re-run finds the page it created.
+    original_text = models.TextField(_("导入原文"), blank=True, editable=False)
+    restoration_report = models.JSONField(_("文本修复报告"), null=True, blank=True,
+                                          editable=False)
+    legacy_key = models.CharField(_("导入来源标识"), max_length=64, blank=True,
+                                  db_index=True, editable=False)
 
     template = "catalog/disclosure_item_page.html"
     parent_page_types = ["catalog.ColumnPage"]
@@ -278,6 +291,9 @@ class DisclosureItemPage(PublicPageMixin, Page):  # type: ignore[misc]
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("attachments", heading=_("附件"), label=_("附件")),
+        MultiFieldPanel([LegacyFieldPanel("restoration_report"), LegacyFieldPanel("original_text")],
+                        heading=_("历史导入：文本修复报告与原文（仅工作人员可见）"),
+                        classname="collapsed"),
     ]
     metadata_panels = [
         MultiFieldPanel([
@@ -337,6 +353,11 @@ class DisclosureItemPage(PublicPageMixin, Page):  # type: ignore[misc]
         return visible_pages(
             InterpretationPage.objects.filter(interpreted_documents__document=self)
         ).order_by("-first_published_at")
+
+    def search_index_fields(self) -> Any:
+        from gongkai.catalog.search import item_fields
+
+        return item_fields(self)
 
     # --- validation -------------------------------------------------------------------
     def clean(self) -> None:
@@ -466,6 +487,12 @@ class ConfidentialityReviewTask(Task):
             return ConfidentialityConfirmForm
         return super().get_form_for_action(action)  # type: ignore[no-any-return]
 
+    def get_template_for_action(self, action: str) -> str:
+        # The confirmation shows the personal data found in the item (docs/personal-data.md).
+        if action == "approve":
+            return "catalog/admin/confidentiality_review_modal.html"
+        return super().get_template_for_action(action)  # type: ignore[no-any-return]
+
     def on_action(self, task_state: TaskState, user: Any, action_name: str,
                   **kwargs: Any) -> None:
         if action_name != "approve":
@@ -477,6 +504,12 @@ class ConfidentialityReviewTask(Task):
         # which passes the modal's data as unvalidated JSON: check the confirmation again.
         if not self._user_in_groups(user):
             raise PermissionDenied(_("只有本单位保密审查人员可以通过保密审查。"))
+        from gongkai.catalog.personal_data import PersonalDataRefused, check_page
+
+        try:
+            check_page(task_state.workflow_state.content_object)
+        except PersonalDataRefused as refused:
+            raise PermissionDenied(str(refused)) from refused
         form = ConfidentialityConfirmForm(data={
             "confirm": "on" if kwargs.pop("confirm", False) is True else "",
             "comment": kwargs.get("comment") or "",
@@ -520,3 +553,38 @@ class ConfidentialityReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_name} {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataOverride(models.Model):
+    """A reviewer's written decision that the personal data found in an item may be published.
+
+    Recorded against the revision it was made on; ``fingerprints`` (keyed hashes, see
+    ``gongkai.catalog.personal_data``) let later revisions containing the same data pass,
+    while new personal data is caught again. ``findings`` holds masked values only.
+    """
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE,
+                             related_name="personal_data_overrides")
+    revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    reason = models.TextField(_("理由"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    user_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    fingerprints = models.JSONField(default=list)
+    findings = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("个人信息公开说明")
+        verbose_name_plural = _("个人信息公开说明")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Every publication of an item passes the personal-data check (docs/personal-data.md).
+from gongkai.catalog.personal_data import install_publication_gate  # noqa: E402
+
+install_publication_gate()

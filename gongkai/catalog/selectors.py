@@ -14,6 +14,8 @@ from gongkai.catalog.enums import Genre, Validity
 from gongkai.catalog.models import DisclosureItemPage, ThemeCategory
 from gongkai.core.agencies import pages_of_agency
 from gongkai.core.models import Agency
+from gongkai.core.search.pages import SOURCE as PAGE_SOURCE
+from gongkai.core.search.service import matching_object_ids
 from gongkai.core.visibility import visible_pages
 
 
@@ -65,12 +67,11 @@ def public_items(*, agency: Agency | None = None,
     if f.validity:
         queryset = queryset.filter(validity=f.validity)
     if f.q:
-        # Substring match on the catalog fields; full Chinese search is core.search's job.
-        queryset = queryset.filter(
-            Q(title__icontains=f.q) | Q(doc_number__icontains=f.q)
-            | Q(keywords__icontains=f.q) | Q(summary__icontains=f.q)
-            | Q(index_number_record__value__icontains=f.q)
-        )
+        # The site search's index and matching rule (title, 文号, 索引号, summary, body and
+        # attachments; 繁体 and full-width folded), combined with the catalog filters.
+        matching = matching_object_ids(f.q, source=PAGE_SOURCE)
+        if matching is not None:
+            queryset = queryset.filter(id__in=matching)
     return queryset.select_related("index_number_record", "theme", "theme__parent").order_by(
         "-first_published_at", "-id"
     )

@@ -24,6 +24,10 @@ from gongkai.core.agencies import agency_for_page
 logger = logging.getLogger(__name__)
 
 
+class PublishRefused(Exception):
+    """A check refused to let a revision go live; the message says why, in Chinese."""
+
+
 def format_index_number(prefix: str, year: int, serial: int) -> str:
     """索引号 in the form of the 目录系统实施指引: 前段码/YYYY-NNNNN."""
     return f"{prefix}/{year:04d}-{serial:05d}"
@@ -90,3 +94,119 @@ def confirm_confidentiality_review(*, task_state: TaskState, user: Any,
 
 def confidentiality_label() -> str:
     return _("保密审查")
+
+
+# --- Personal data before publication (docs/personal-data.md) -------------------------------
+
+MIN_OVERRIDE_REASON = 10
+
+
+def can_resolve_personal_data(user: Any, page: Page) -> bool:
+    """Reviewers and approvers of the item's agency, and platform administrators."""
+    from gongkai.core.agencies import has_role
+    from gongkai.core.enums import StaffRole
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    agency = agency_for_page(page)
+    return agency is not None and has_role(user, agency, StaffRole.REVIEWER,
+                                           StaffRole.APPROVER)
+
+
+def _require_resolver(user: Any, page: Page) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not can_resolve_personal_data(user, page):
+        raise PermissionDenied(
+            _("只有本单位保密审查人员、审核发布人员或平台管理员可以处理个人信息。"))
+
+
+def _kind_counts(findings: list[Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.kind.value] = counts.get(finding.kind.value, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def mask_page_personal_data(page: Page, by: Any) -> tuple[Any, int]:
+    """Save a new revision of ``page`` with the personal data in its text masked.
+
+    Returns (new revision or None if nothing was masked, how many values were masked).
+    Attachments are files: they are not changed here (replace them, or override).
+    """
+    from gongkai.catalog import personal_data
+
+    _require_resolver(by, page)
+    obj = personal_data.latest_object(page)
+    before = personal_data.report_for(obj)
+    count = personal_data.mask_page_text(obj)
+    if not count:
+        return None, 0
+    revision = obj.save_revision(user=by, log_action=True)
+    # A reviewer who masks during the review goes on reviewing the masked version.
+    state = page.specific.current_workflow_task_state
+    if state is not None and state.status == TaskState.STATUS_IN_PROGRESS:
+        TaskState.objects.filter(pk=state.pk).update(revision=revision)
+    after = personal_data.report_for(obj)
+    data = {"revision_id": revision.pk, "masked": count,
+            "kinds": _kind_counts([f for f in before.findings if f.maskable]),
+            "remaining": len(after.unresolved)}
+    log(instance=obj, action="gongkai.personal_data_masked", user=by, data=data,
+        revision=revision)
+    audit.record(action="catalog.personal_data_masked", actor=by, agency=agency_for_page(page),
+                 target=page, data=data)
+    return revision, count
+
+
+@transaction.atomic
+def record_personal_data_override(page: Page, by: Any, reason: str) -> Any:
+    """Record that the personal data in the latest revision may be published, and why."""
+    from django.core.exceptions import ValidationError
+
+    from gongkai.catalog import personal_data
+    from gongkai.catalog.models import PersonalDataOverride
+
+    _require_resolver(by, page)
+    reason = (reason or "").strip()
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise ValidationError(_("请写明确需公开这些个人信息的理由（至少%(n)d个字）。")
+                              % {"n": MIN_OVERRIDE_REASON})
+    revision = page.get_latest_revision()
+    obj = revision.as_object() if revision is not None else page.specific
+    report = personal_data.report_for(obj)
+    if not report.findings:
+        raise ValidationError(_("该信息中没有发现个人信息，无需说明。"))
+    findings = [f.as_dict() for f in report.findings]
+    override = PersonalDataOverride.objects.create(
+        page=page, revision=revision, reason=reason, user=by,
+        user_name=by.get_full_name() or by.get_username(),
+        fingerprints=sorted({f.fingerprint for f in report.findings}), findings=findings,
+    )
+    data = {"revision_id": getattr(revision, "pk", None), "reason": reason,
+            "kinds": _kind_counts(report.findings), "findings": findings}
+    log(instance=page.specific, action="gongkai.personal_data_override", user=by, data=data,
+        revision=revision)
+    audit.record(action="catalog.personal_data_override", actor=by,
+                 agency=agency_for_page(page), target=page, data=data)
+    return override
+
+
+@transaction.atomic
+def withhold_scheduled_publication(*, revision: Any, findings: list[Any]) -> None:
+    """A scheduled revision that fails the personal-data check is not published: its
+    schedule is withdrawn (so it is not retried every run) and the refusal recorded."""
+    from wagtail.models import Revision
+
+    Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+    page = revision.content_object
+    data = {"revision_id": revision.pk, "kinds": _kind_counts(findings),
+            "findings": [f.as_dict() for f in findings]}
+    audit.record(action="catalog.scheduled_publication_withheld", actor=None,
+                 agency=agency_for_page(page), target=page, data=data)
+    log(instance=page, action="gongkai.personal_data_withheld", data=data, revision=revision)
+    logger.warning("Scheduled publication withheld: unresolved personal data",
+                   extra={"event": "publication_withheld", "page_id": page.pk,
+                          "revision_id": revision.pk, "count": len(findings)})

@@ -34,9 +34,16 @@ from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.publish import PublishPageAPIAction
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.views.chooser import BrowseView, ChosenMultipleView
 from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
-from wagtail.admin.views.pages.workflow import ConfirmWorkflowCancellationView
+from wagtail.admin.views.pages.create import CreateView
+from wagtail.admin.views.pages.edit import EditView
+from wagtail.admin.views.pages.workflow import (
+    CollectWorkflowActionDataView,
+    ConfirmWorkflowCancellationView,
+    WorkflowActionView,
+)
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -47,6 +54,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from gongkai.catalog.admin_personal_data import PersonalDataView, personal_data_url
 from gongkai.catalog.admin_views import (
     TimelinessPanel,
     TimelinessReportView,
@@ -56,8 +64,10 @@ from gongkai.catalog.admin_views import (
 from gongkai.catalog.models import (
     ConfidentialityConfirmForm,
     ConfidentialityReviewTask,
+    DisclosureItemPage,
     ThemeCategory,
 )
+from gongkai.catalog.personal_data import PersonalDataRefused, check_page
 from gongkai.core.agencies import agencies_for, agency_for_page
 
 User = AbstractBaseUser | AnonymousUser
@@ -243,6 +253,12 @@ def guard_edit(request: HttpRequest, page: Page) -> HttpResponse | None:
         return refusal(request, str(PUBLISH_REFUSED), back_url=_edit_url(page))
     if _approves_review_without_confirmation(request, page):
         return refusal(request, str(CONFIRMATION_REQUIRED), back_url=_edit_url(page))
+    if (request.POST.get("action-workflow-action")
+            and request.POST.get("workflow-action-name") == "approve"):
+        try:
+            check_page(page)
+        except PersonalDataRefused as refused:
+            return personal_data_refusal(request, refused)
     return None
 
 
@@ -280,6 +296,16 @@ def guard_bulk_publish(request: HttpRequest, action_type: str, objects: list[Any
         isinstance(obj, Page) and must_go_through_review(request.user, obj) for obj in objects
     ):
         return refusal(request, str(PUBLISH_REFUSED))
+    if action_type == "publish":
+        # Refuse the whole batch before anything is published, not halfway through it.
+        messages = []
+        for obj in objects:
+            try:
+                check_page(obj)
+            except PersonalDataRefused as refused:
+                messages.append(str(refused))
+        if messages:
+            return refusal(request, " ".join(messages))
     return None
 
 
@@ -289,6 +315,52 @@ def hide_direct_publish(menu_items: list[Any], request: HttpRequest,
     page = context.get("parent_page") if context.get("view") == "create" else context.get("page")
     if page is not None and must_go_through_review(request.user, page):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+# --- Personal data: refusals the admin shows instead of an error -----------------------------
+
+
+def personal_data_refusal(request: HttpRequest, refused: PersonalDataRefused) -> HttpResponse:
+    back_url = personal_data_url(refused.page_id) if refused.page_id else ""
+    if request.headers.get("x-requested-with") == "XMLHttpRequest":
+        return render_modal_workflow(  # type: ignore[no-any-return]
+            request, "catalog/admin/refused_modal.html", None,
+            {"message": str(refused), "back_url": back_url}, json_data={"step": "action"})
+    return refusal(request, str(refused), back_url=back_url)
+
+
+def show_personal_data_refusals(view_class: type[Any]) -> None:
+    """Let ``view_class`` answer a personal-data refusal with an explanation, not a 500.
+
+    The gate itself (``personal_data.install_publication_gate``) raises inside Wagtail's
+    publishing; every admin view that can publish is wrapped here. Workflow approvals
+    are checked before they start, so no task is approved and then left hanging.
+    """
+    original = view_class.dispatch
+    if getattr(original, "gongkai_personal_data", False):
+        return
+
+    @functools.wraps(original)
+    def dispatch(self: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("action_name") == "approve" and request.method == "POST":
+            page = Page.objects.filter(pk=kwargs.get("page_id")).first()
+            if page is not None and issubclass(page.specific_class or Page,
+                                               DisclosureItemPage):
+                try:
+                    check_page(page)
+                except PersonalDataRefused as refused:
+                    return personal_data_refusal(request, refused)
+        try:
+            return original(self, request, *args, **kwargs)
+        except PersonalDataRefused as refused:
+            return personal_data_refusal(request, refused)
+
+    dispatch.gongkai_personal_data = True  # type: ignore[attr-defined]
+    view_class.dispatch = dispatch
+
+
+for _view in (EditView, CreateView, WorkflowActionView, CollectWorkflowActionDataView):
+    show_personal_data_refusals(_view)
 
 
 class ReviewGateMixin:
@@ -310,6 +382,12 @@ class ReviewGateMixin:
 class ReviewedPublishAction(ReviewGateMixin, PublishPageAPIAction):  # type: ignore[misc]
     def destination(self, instance: Page, data: dict[str, Any]) -> Page | None:
         return instance
+
+    def execute(self, instance: Page, data: dict[str, Any]) -> Any:
+        try:
+            return super().execute(instance, data)
+        except PersonalDataRefused as refused:
+            raise PermissionDenied(str(refused)) from refused
 
 
 class ReviewedCopyAction(ReviewGateMixin, CopyPageAPIAction):  # type: ignore[misc]
@@ -382,6 +460,19 @@ def register_catalog_log_actions(actions: Any) -> None:
         def format_comment(self, log_entry: Any) -> str:
             return str((log_entry.data or {}).get("comment", ""))
 
+    actions.register_action("gongkai.personal_data_masked", _("遮蔽个人信息"),
+                            _("遮蔽个人信息"))
+
+    @actions.register_action("gongkai.personal_data_override")  # type: ignore[untyped-decorator]
+    class PersonalDataOverrideFormatter(LogFormatter):  # type: ignore[misc]
+        label = _("个人信息确需公开")
+
+        def format_comment(self, log_entry: Any) -> str:
+            return str((log_entry.data or {}).get("reason", ""))
+
+    actions.register_action("gongkai.personal_data_withheld", _("因含个人信息未按计划发布"),
+                            _("因含个人信息未按计划发布"))
+
 
 # --- The 第二十六条 report and the dashboard -------------------------------------------------
 
@@ -391,6 +482,8 @@ def register_catalog_admin_urls() -> list[URLPattern]:
     return [
         path("catalog/timeliness/", TimelinessReportView.as_view(),
              name="catalog_timeliness_report"),
+        path("catalog/personal-data/<int:page_id>/", PersonalDataView.as_view(),
+             name="catalog_personal_data"),
     ]
 
 

@@ -186,3 +186,107 @@ class AuditLogEntry(models.Model):
         if self.pk is not None:
             raise ValidationError("audit log entries are append-only")
         super().save(*args, **kwargs)
+
+
+# --- site search (docs/search.md) ------------------------------------------------------
+
+
+class SearchDocument(models.Model):
+    """One public thing as the search index knows it: the database stays the source of
+    truth, and the backend's index (FTS5 table, tsvector chunks, OpenSearch) is derived
+    from these rows. Filters and facets are plain columns, so every backend filters alike.
+    """
+
+    source = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    title_norm = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    attachments = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    # The visibility window: release time (embargo) and expiry, compared with *now* at
+    # query time (core.visibility.visible_search_documents), never by a late job.
+    visible_from = models.DateTimeField(null=True, blank=True)
+    visible_until = models.DateTimeField(null=True, blank=True)
+    content_type = models.CharField(max_length=40)
+    content_type_label = models.CharField(max_length=40)
+    column_id = models.BigIntegerField(null=True, blank=True)
+    column_title = models.CharField(max_length=255, blank=True)
+    theme_code = models.CharField(max_length=20, blank=True)
+    theme_name = models.CharField(max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    validity = models.CharField(max_length=10, blank=True)
+    validity_label = models.CharField(max_length=10, blank=True)
+    content_hash = models.CharField(max_length=64)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "object_id"], name="search_doc_unique")
+        ]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["agency", "published_at"]),
+            # Few documents are outside their window; these find them fast (counts).
+            models.Index(fields=["visible_from"]),
+            models.Index(fields=["visible_until"]),
+            models.Index(fields=["year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.object_id} {self.title}"
+
+
+class SearchOutbox(models.Model):
+    """Index work written in the same transaction as the content change (architecture
+    invariant 4). The worker claims rows with a conditional UPDATE, applies them (an
+    idempotent upsert or removal) and deletes them; a crashed claim expires and is retried.
+    """
+
+    source = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["claimed_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.object_id}"
+
+
+class SearchIndexState(models.Model):
+    """Which analyzer version built the index (a change forces a rebuild)."""
+
+    backend = models.CharField(max_length=40, unique=True)
+    analyzer_version = models.PositiveIntegerField()
+    rebuilt_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.backend} v{self.analyzer_version}"
+
+
+class SearchTermCount(models.Model):
+    """热门搜索: how often a normalised query was searched on a day, nothing else.
+
+    No address, session, user or time of day is stored; terms that look like personal
+    data are never recorded, and a term is shown only once enough searches share it.
+    """
+
+    day = models.DateField()
+    term = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "term"], name="search_term_day")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.term} {self.count}"

@@ -26,6 +26,21 @@ def visible_pages(queryset: Q_T, now: dt.datetime | None = None) -> Q_T:
     )
 
 
+def search_document_visibility(now: dt.datetime) -> Q:
+    """The rule for indexed documents: inside their window (release time reached, expiry
+    not passed) at *now*. Only public things are indexed at all; the window covers what
+    is indexed ahead of its release (embargo) or stays indexed until a job removes it."""
+    return (Q(visible_from__isnull=True) | Q(visible_from__lte=now)) & (
+        Q(visible_until__isnull=True) | Q(visible_until__gt=now)
+    )
+
+
+def visible_search_documents(queryset: Q_T, now: dt.datetime | None = None) -> Q_T:
+    return queryset.filter(  # type: ignore[no-any-return]
+        search_document_visibility(now or timezone.now())
+    )
+
+
 def is_page_visible(page: Page, now: dt.datetime | None = None) -> bool:
     moment = now or timezone.now()
     if not page.live or (page.expire_at is not None and page.expire_at <= moment):

@@ -11,6 +11,9 @@ from html import escape
 from typing import Any
 
 from gongkai.catalog.enums import Article20Item, Genre, Validity
+from gongkai.catalog.legacy import legacy_key
+from gongkai.core.text.decode import decode_bytes
+from gongkai.core.text.restore import restore
 from gongkai.demo.agencies import CITY_SLUG
 from gongkai.demo.figures import DATA_DIR
 from gongkai.demo.specs import AttachmentSpec, ItemSpec, at, p
@@ -22,8 +25,8 @@ THEME_PERSONNEL = "1401"   # 劳动、人事、监察\人事工作
 
 INVENTED = "文号、日期和正文均为演示虚构。"
 SEED_REPORT = DATA_DIR / "000_49653b5ed2e607b9.txt"
-DAMAGED_NOTE = ("【待修复】本文为受损的历史原文（繁体字并夹注拼音），"
-                "修复工具上线后将替换为规范简体文本。")
+RESTORED_NOTE = ("【说明】本文为本局历史原文，据旧网站上的受损副本（繁体字并夹注拼音）"
+                 "自动修复为规范简体文本；受损原文和修复报告留存备查。")
 
 
 def _city(**fields: Any) -> ItemSpec:
@@ -379,14 +382,17 @@ def draft_item(formed_on: dt.date) -> ItemSpec:
 # --- 专题专栏 -----------------------------------------------------------------------------
 
 def seed_report() -> ItemSpec:
-    """The bureau's real 2022 “5·15政务公开日” report, published exactly as it came.
+    """The bureau's real 2022 “5·15政务公开日” report, restored from its damaged copy.
 
-    The text is damaged (traditional characters with pinyin in brackets); a later issue
-    builds the restorer, so it goes online unchanged behind a visible note.
+    The only copy found online is damaged (traditional characters with pinyin in brackets,
+    folded punctuation); it goes through the legacy restorer like any imported page, the
+    restored text is published and the original and the report are kept for staff.
     """
-    lines = SEED_REPORT.read_text(encoding="utf-8").split("\n")
-    body = (f"<p><strong>{DAMAGED_NOTE}</strong></p>"
-            + "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines if line.strip()))
+    original = decode_bytes(SEED_REPORT.read_bytes()).text
+    restored = restore(original)
+    lines = [line for line in restored.text.split("\n") if line.strip()]
+    body = (f"<p><strong>{RESTORED_NOTE}</strong></p>"
+            + "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines))
     # formed_on is an assumption: the report's own date line (2022年5月20日); the date it
     # went online on the bureau's old site is not known, so it is published the same day.
     return ItemSpec(
@@ -395,8 +401,10 @@ def seed_report() -> ItemSpec:
         formed_on=dt.date(2022, 5, 20), published_at=at(2022, 5, 20, 16, 0), body=body,
         theme=THEME_OPEN_GOV, genre=Genre.REPORT, article20_item=Article20Item.NONE,
         keywords="5·15政务公开日 政务公开",
-        summary="本局2022年“5·15政务公开日”集中宣传活动的开展情况（受损原文，待修复）。",
+        summary="本局2022年“5·15政务公开日”集中宣传活动的开展情况（据受损副本自动修复）。",
         source="鞍山市统计局（历史原文）", is_demo=False,
+        original_text=original, restoration_report=restored.report.as_dict(),
+        legacy_key=legacy_key(CITY_SLUG, SEED_REPORT.name),
     )
 
 

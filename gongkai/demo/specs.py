@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils import timezone
 
@@ -50,6 +50,11 @@ class ItemSpec:
     # (column slug, page slug) of the documents a 政策解读 interprets, same agency.
     interprets: tuple[tuple[str, str], ...] = ()
     attachments: tuple[AttachmentSpec, ...] = field(default=())
+    # A legacy document restored by gongkai.core.text.restore: the text as it came, the
+    # restorer's report and the import key (docs/legacy-import.md).
+    original_text: str = ""
+    restoration_report: dict[str, Any] | None = None
+    legacy_key: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:

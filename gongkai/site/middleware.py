@@ -1,12 +1,34 @@
-"""Reading modes chosen by the visitor and kept in a cookie (works without JavaScript)."""
+"""Reading modes chosen by the visitor and kept in cookies (works without JavaScript).
+
+- 长者模式 (``gk_elder``): larger type and spacing, applied by a class in the template.
+- Script mode (``gk_script``): 简体 (default), 繁體 or 拼音. The page is rendered in
+  simplified Chinese as always and its finished HTML is rewritten here
+  (``gongkai.site.script_modes``). The two are independent and can be combined.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers, set_response_etag
+
+from gongkai.site.script_modes import (
+    SCRIPT_COOKIE,
+    ScriptMode,
+    script_mode_from_cookie,
+    transform_html,
+)
 
 ELDER_COOKIE = "gk_elder"
+
+# Never rewritten: the Wagtail admin (and its previews), machine-readable responses, files.
+# JSON, feeds and sitemaps are also excluded by their content type; the prefixes make the
+# admin exclusion independent of it.
+UNCONVERTED_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/static/", "/media/",
+                        "/documents/", "/feeds/", "/mode/")
+# A 404 is a public page like any other; redirects, 304s and server errors pass untouched.
+CONVERTED_STATUSES = frozenset({200, 404})
 
 
 class ReadingModeMiddleware:
@@ -15,10 +37,36 @@ class ReadingModeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.elder_mode = request.COOKIES.get(ELDER_COOKIE) == "1"  # type: ignore[attr-defined]
+        mode = script_mode_from_cookie(request.COOKIES.get(SCRIPT_COOKIE))
+        request.script_mode = mode  # type: ignore[attr-defined]
         response = self.get_response(request)
         # Pages differ by reading mode: caches must key on the cookie.
         if not request.path.startswith(("/admin/", "/api/", "/static/", "/media/")):
-            from django.utils.cache import patch_vary_headers
-
             patch_vary_headers(response, ("Cookie",))
+        if mode is not ScriptMode.SIMPLIFIED and is_convertible(request.path, response):
+            apply_script_mode(response, mode)
         return response
+
+
+def is_convertible(path: str, response: HttpResponse) -> bool:
+    """Whether a response is a finished public HTML page that a script mode may rewrite."""
+    return (not path.startswith(UNCONVERTED_PREFIXES)
+            and not response.streaming
+            and response.status_code in CONVERTED_STATUSES
+            and response.get("Content-Type", "").split(";")[0].strip() == "text/html"
+            and not response.has_header("Content-Encoding"))
+
+
+def apply_script_mode(response: HttpResponse, mode: ScriptMode) -> None:
+    """Rewrite the body in place; length and validator follow the new body."""
+    charset = response.charset
+    try:
+        html = response.content.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return  # not text we can read: better simplified than broken
+    response.content = transform_html(html, mode).encode(charset)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    if response.has_header("ETag"):
+        # The simplified page's validator must not validate a converted body.
+        set_response_etag(response)

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from gongkai.core.models import Agency
 from gongkai.core.visibility import visible_pages
 from gongkai.site.middleware import ELDER_COOKIE
+from gongkai.site.script_modes import SCRIPT_COOKIE, ScriptMode
 
 
 @require_GET
@@ -40,17 +41,43 @@ def site_map(request: HttpRequest) -> HttpResponse:
     return render(request, "site/site_map.html", {"sections": sections})
 
 
-@require_GET
-def set_reading_mode(request: HttpRequest, mode: str) -> HttpResponse:
-    """Turn 长者模式 on or off: a plain link, so it works without JavaScript."""
+def _safe_next(request: HttpRequest) -> str:
+    """The same-site page to return to after a mode switch (never another site)."""
     target = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        target = "/"
-    response = HttpResponseRedirect(target)
+        return "/"
+    return target
+
+
+def _set_mode_cookie(request: HttpRequest, response: HttpResponse, name: str, value: str) -> None:
+    response.set_cookie(name, value, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure())
+
+
+@require_GET
+@never_cache
+def set_reading_mode(request: HttpRequest, mode: str) -> HttpResponse:
+    """Turn 长者模式 on or off: a plain link, so it works without JavaScript."""
+    response = HttpResponseRedirect(_safe_next(request))
     if mode == "elder":
-        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True, secure=request.is_secure())
+        _set_mode_cookie(request, response, ELDER_COOKIE, "1")
     else:
         response.delete_cookie(ELDER_COOKIE)
+    return response
+
+
+@require_GET
+@never_cache
+def set_script_mode(request: HttpRequest, script: str) -> HttpResponse:
+    """Switch between 简体, 繁體 and 拼音 with a plain link (no JavaScript); 长者模式 is kept."""
+    try:
+        mode = ScriptMode(script)
+    except ValueError:
+        raise Http404 from None
+    response = HttpResponseRedirect(_safe_next(request))
+    if mode is ScriptMode.SIMPLIFIED:
+        response.delete_cookie(SCRIPT_COOKIE)
+    else:
+        _set_mode_cookie(request, response, SCRIPT_COOKIE, mode.value)
     return response

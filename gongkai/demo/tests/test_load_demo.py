@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 import stat
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from gongkai.core.selectors import load_calendar
 from gongkai.core.services import agency_collection
 from gongkai.core.workdays import add_working_days, working_days_between
 from gongkai.demo import figures
-from gongkai.demo.city import DAMAGED_NOTE, SEED_REPORT
+from gongkai.demo.city import RESTORED_NOTE, SEED_REPORT
 from gongkai.demo.statistics import CENSUS_DOCUMENT, CITY_PORTAL_DOCUMENT
 from gongkai.site.models import PlatformHomePage
 
@@ -203,16 +202,36 @@ def test_figures_all_have_a_grade():
     assert {f.grade for f in figures.all_figures()} == {"A", "B", "B/D", "C", "D"}
 
 
-def test_it_publishes_the_seed_report_unchanged(demo):
+def test_it_publishes_the_seed_report_restored_and_keeps_the_original(demo):
     report = _item("2022-515-zhengwu-gongkai-ri")
     assert report.live and not report.is_demo
     assert report.get_parent().slug == "ztzl"
     assert report.genre == Genre.REPORT and report.article20_item == "none"
     assert str(report.formed_on) == "2022-05-20"
-    assert report.body[0].value.source.startswith(f"<p><strong>{DAMAGED_NOTE}</strong></p>")
-    assert "政務(wù)" in report.body[0].value.source
-    for line in SEED_REPORT.read_text(encoding="utf-8").splitlines():
-        assert f"<p>{escape(line, quote=False)}</p>" in report.body[0].value.source
+    source = report.body[0].value.source
+    assert source.startswith(f"<p><strong>{RESTORED_NOTE}</strong></p>")
+    assert "待修复" not in source and "(wù)" not in source and "政務" not in source
+    assert "<p>2022年我局按照市委、市政府政务公开有关要求，不断拓展公开内容，" in source
+    assert "面向各县（市）区" in source
+    assert report.original_text == SEED_REPORT.read_text(encoding="utf-8")
+    assert report.restoration_report["annotations_stripped"] == 207
+    assert report.restoration_report["traditional_left"] == 0
+    assert report.legacy_key
+
+
+def test_a_rerun_replaces_a_seed_report_published_damaged_by_an_older_demo(demo):
+    from gongkai.catalog.blocks import text_block
+
+    old = _item("2022-515-zhengwu-gongkai-ri")
+    old.body = [text_block("<p>政務(wù)公開</p>")]
+    old.legacy_key = ""
+    old.save_revision().publish()
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    upgraded = _item("2022-515-zhengwu-gongkai-ri")
+    assert upgraded.legacy_key and "(wù)" not in upgraded.body[0].value.source
+    revisions = upgraded.revisions.count()
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    assert _item("2022-515-zhengwu-gongkai-ri").revisions.count() == revisions
 
 
 def test_index_numbers_carry_the_year_of_publication(demo):

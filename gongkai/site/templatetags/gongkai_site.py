@@ -70,3 +70,17 @@ def breadcrumbs(context: dict[str, Any]) -> dict[str, Any]:
         depth__gt=1).order_by("depth")
     crumbs = [{"title": "首页" if p.depth == 2 else p.title, "url": p.url} for p in ancestors]
     return {"crumbs": crumbs, "current": page.title}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: dict[str, Any]) -> str:
+    """The page's one address. Reading modes live in a cookie, so the address of the 繁體
+    and 拼音 views is the simplified page itself; query strings (filters, paging) are views
+    of the same page and are left out."""
+    request = context.get("request")
+    page = context.get("page")
+    if isinstance(page, Page) and request is not None:
+        url = page.get_full_url(request)
+        if url:
+            return url
+    return request.build_absolute_uri(request.path) if request is not None else ""

@@ -106,7 +106,7 @@ def check_catalog_filters_work_without_javascript(browser, site_urls):
     response = page.goto(site_urls["catalog"])
     assert response is not None and response.status == 200
     page.fill("#f-q", "2024年统计工作")
-    page.click("button[type=submit]")
+    page.press("#f-q", "Enter")  # submits the catalog form, not the header search
     assert "关于做好2024年统计工作的通知" in page.content()
     assert "共 1 条" in page.content()
     context.close()
@@ -124,12 +124,64 @@ def check_elder_mode_enlarges_text_without_javascript(browser, site_urls):
     context.close()
 
 
-def check_axe_finds_no_serious_violations(browser, site_urls, elder=False):
+def check_script_modes_switch_without_javascript(browser, site_urls):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_urls["item"])
+    page.click("a[href^='/mode/script/traditional/']")
+    assert page.url == site_urls["item"]
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    assert "關於做好2024年統計工作的通知" in page.inner_text("h1")
+    page.goto(site_urls["catalog"])  # the choice persists
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    page.click("a[href^='/mode/script/pinyin/']")
+    assert page.url == site_urls["catalog"]
+    page.goto(site_urls["item"])
+    h1 = page.locator("h1")
+    assert h1.locator("ruby").count() >= 10 and h1.locator("rt").first.inner_text() == "guān"
+    # The reading sits above its character, and assistive technology gets the characters
+    # once: the heading's accessible name has no pinyin in it.
+    geometry = page.evaluate("""() => {
+        const ruby = document.querySelector('h1 ruby'), rt = ruby.querySelector('rt');
+        const base = document.createRange();
+        base.selectNodeContents(ruby.firstChild);
+        const r = rt.getBoundingClientRect(), b = base.getBoundingClientRect();
+        return [r.top + r.height / 2 < b.top + b.height / 4, rt.getAttribute('aria-hidden'),
+                [r.top, r.bottom, b.top, b.bottom]];
+    }""")
+    assert geometry[:2] == [True, "true"], geometry
+    # Chromium's own accessibility tree (what screen readers receive), not Playwright's.
+    tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    headings = [node.get("name", {}).get("value") for node in tree["nodes"]
+                if node.get("role", {}).get("value") == "heading"]
+    assert "关于做好2024年统计工作的通知" in headings, headings
+    page.click("a[href^='/mode/script/simplified/']")
+    assert page.locator("h1 ruby").count() == 0
+    context.close()
+
+
+def check_pinyin_pages_fit_a_360_pixel_phone(browser, site_urls):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_urls["platform"].rstrip("/") + "/mode/script/pinyin/")
+    too_wide = {}
+    for name in ["agency", "catalog", "item"]:
+        page.goto(site_urls[name])
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[name] = width
+    assert too_wide == {}
+    context.close()
+
+
+def check_axe_finds_no_serious_violations(browser, site_urls, elder=False, script=""):
     # The page's own CSP forbids injected scripts; only the test's axe script bypasses it.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     if elder:
         page.goto(site_urls["platform"].rstrip("/") + "/mode/elder/")
+    if script:
+        page.goto(site_urls["platform"].rstrip("/") + f"/mode/script/{script}/")
     serious = {}
     for name in ["platform", "agency", "open_gov", "guide", "catalog", "column", "item",
                  "workdays", "sitemap"]:
@@ -150,6 +202,18 @@ def check_axe_in_elder_mode(browser, site_urls):
     check_axe_finds_no_serious_violations(browser, site_urls, elder=True)
 
 
+def check_axe_in_traditional_mode(browser, site_urls):
+    check_axe_finds_no_serious_violations(browser, site_urls, script="traditional")
+
+
+def check_axe_in_pinyin_mode(browser, site_urls):
+    check_axe_finds_no_serious_violations(browser, site_urls, script="pinyin")
+
+
+def check_axe_in_pinyin_and_elder_mode(browser, site_urls):
+    check_axe_finds_no_serious_violations(browser, site_urls, elder=True, script="pinyin")
+
+
 CHECKS = [
     check_skip_link_is_the_first_keyboard_stop,
     check_navigation_is_reachable_by_keyboard,
@@ -158,6 +222,11 @@ CHECKS = [
     check_elder_mode_enlarges_text_without_javascript,
     check_axe_finds_no_serious_violations,
     check_axe_in_elder_mode,
+    check_script_modes_switch_without_javascript,
+    check_pinyin_pages_fit_a_360_pixel_phone,
+    check_axe_in_traditional_mode,
+    check_axe_in_pinyin_mode,
+    check_axe_in_pinyin_and_elder_mode,
 ]
 
 

@@ -7,6 +7,7 @@ GONGKAI_PERIODIC_COMMANDS.
 from __future__ import annotations
 
 import logging
+import shlex
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         while True:
             for name in settings.GONGKAI_PERIODIC_COMMANDS:
                 try:
-                    call_command(name)
+                    call_command(*shlex.split(name))
                 except Exception:  # one failing command must not stop the others
                     logger.exception("Periodic command failed",
                                      extra={"event": "periodic_failed", "command": name})
