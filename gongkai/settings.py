@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # override nothing of it by accident.
     "gongkai.core",
     "gongkai.catalog",
+    "gongkai.info_requests",
     "gongkai.site",
     "gongkai.demo",
     # Wagtail
