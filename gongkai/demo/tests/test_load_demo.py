@@ -219,6 +219,20 @@ def test_it_publishes_the_seed_report_restored_and_keeps_the_original(demo):
     assert report.legacy_key
 
 
+def test_the_demo_is_searchable_as_soon_as_it_is_loaded(demo):
+    from gongkai.core.search.service import search
+
+    report = _item("2022-515-zhengwu-gongkai-ri")
+    assert "站内搜索索引：" in demo.output
+    for query in ["我局按照市委", "政務公開 集中宣传"]:  # restored text, 繁体 query
+        assert report.url in {hit.url for hit in search(query, page_size=100).hits}, query
+    # The damaged original is kept for staff only; it is not what the index holds.
+    from gongkai.core.models import SearchDocument
+
+    indexed = SearchDocument.objects.get(source="page", object_id=report.pk)
+    assert "(wù)" not in indexed.body and "政務" not in indexed.body
+
+
 def test_a_rerun_replaces_a_seed_report_published_damaged_by_an_older_demo(demo):
     from gongkai.catalog.blocks import text_block
 

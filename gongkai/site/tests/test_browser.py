@@ -66,6 +66,8 @@ def site_urls(live_server: Any, anshan: Any, platform: Any) -> dict[str, str]:
         "item": f"{base}{item.url}",
         "workdays": f"{base}/tools/workdays/?mode=add&start=2024-09-27&days=20",
         "sitemap": f"{base}/sitemap/",
+        "search": f"{base}/search/?q=统计工作",
+        "search_empty": f"{base}/search/?q=不存在的词语甲乙",
     }
 
 
@@ -92,7 +94,7 @@ def check_navigation_is_reachable_by_keyboard(browser, site_urls):
 def check_pages_fit_a_360_pixel_phone(browser, site_urls):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     too_wide = {}
-    for name in ["agency", "catalog", "item", "guide", "workdays"]:
+    for name in ["agency", "catalog", "item", "guide", "workdays", "search"]:
         page.goto(site_urls[name])
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
@@ -109,6 +111,20 @@ def check_catalog_filters_work_without_javascript(browser, site_urls):
     page.press("#f-q", "Enter")  # submits the catalog form, not the header search
     assert "关于做好2024年统计工作的通知" in page.content()
     assert "共 1 条" in page.content()
+    context.close()
+
+
+def check_header_search_works_without_javascript(browser, site_urls):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_urls["item"])
+    page.fill("#header-q", "統計工作")  # a traditional query finds the simplified text
+    page.press("#header-q", "Enter")
+    assert "/search/" in page.url
+    assert page.inner_text(".search-hit h3") == "关于做好2024年统计工作的通知"
+    assert page.locator(".search-hit h3 mark").inner_text() == "统计工作"
+    page.click(".search-hit h3 a")
+    assert page.url == site_urls["item"]
     context.close()
 
 
@@ -184,7 +200,7 @@ def check_axe_finds_no_serious_violations(browser, site_urls, elder=False, scrip
         page.goto(site_urls["platform"].rstrip("/") + f"/mode/script/{script}/")
     serious = {}
     for name in ["platform", "agency", "open_gov", "guide", "catalog", "column", "item",
-                 "workdays", "sitemap"]:
+                 "workdays", "sitemap", "search", "search_empty"]:
         page.goto(site_urls[name])
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
@@ -219,6 +235,7 @@ CHECKS = [
     check_navigation_is_reachable_by_keyboard,
     check_pages_fit_a_360_pixel_phone,
     check_catalog_filters_work_without_javascript,
+    check_header_search_works_without_javascript,
     check_elder_mode_enlarges_text_without_javascript,
     check_axe_finds_no_serious_violations,
     check_axe_in_elder_mode,
