@@ -73,6 +73,8 @@ test-postgres: $(VENV)/.dev
 
 bench: $(VENV)/.dev ## Benchmarks (not part of make test); figures go to docs/performance.md
 	@$(BIN)/python bench/run.py
+	@$(BIN)/python bench/search.py
+	@$(BIN)/python bench/deadlines.py
 
 clean: ## Remove the environment and local data
 	rm -rf $(VENV) var node_modules static_collected

@@ -45,7 +45,9 @@ class FacetOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    count: int
+    count: int = Field(description="匹配的条数；count_is_exact 为 false 时表示“至少”这么多")
+    count_is_exact: bool = Field(
+        description="false：匹配超过1000条，结果与分类统计只涵盖最新的1000条")
     page: int
     page_size: int
     pages: int
@@ -65,6 +67,7 @@ def api_search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     return SearchOut(
         query=results.query.normalized,
         count=results.total,
+        count_is_exact=results.total_is_exact,
         page=results.page,
         page_size=results.page_size,
         pages=results.pages,

@@ -54,6 +54,9 @@ class SearchResults:
     page_size: int = 20
     hits: list[SearchHit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # False when more documents match than a search looks at (the most recent 1,000):
+    # the total is then "1000+" and the results and facets cover those 1,000.
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -75,6 +78,7 @@ def search(raw: str, *, filters: SearchFilters | None = None, sort: Sort = Sort.
                                  offset=(page - 1) * page_size, limit=page_size,
                                  with_facets=with_facets)
     results.total = found.total
+    results.total_is_exact = found.total_is_exact
     results.facets = found.facets
     results.hits = _hits(found.doc_ids, query, moment)
     return results

@@ -60,6 +60,8 @@ QUERIES = [
     "岫岩满族自治县", "统计执法检查", "excel表格", "ＧＤＰ", "gdp", "统计 2022年", "二噁英",
     "统计局", "统", "年", "鞍统发", "服务公开", "检查结果", "统计数据统计工作", "pdf版本",
     "４．５", "不存在的词语",
+    "统计数据统计工作 岫岩满族自治县",  # two terms in distant passages of a long document
+    "附件说明 统计执法检查",  # title and attachment of one document
 ]
 
 
@@ -243,3 +245,39 @@ def test_an_edited_document_is_found_by_its_new_text_only(corpus):
     assert found("天气晴朗") == set()
     corpus.corpus = CORPUS
 
+
+
+def test_the_hidden_rule_is_exactly_the_complement_of_the_visible_rule():
+    from gongkai.core.visibility import search_document_hidden, search_document_visibility
+
+    moments = [None, NOW - dt.timedelta(days=1), NOW, NOW + dt.timedelta(days=1)]
+    corpus = {}
+    windows = {}
+    n = 40
+    for visible_from in moments:
+        for visible_until in moments:
+            n += 1
+            corpus[n] = {"title": f"窗口测试{n}"}
+            windows[n] = (visible_from, visible_until)
+    register_source(FakeSource(corpus, windows))
+    indexing.apply(FakeSource.name, list(corpus))
+    docs = SearchDocument.objects.filter(source=FakeSource.name)
+    visible = set(docs.filter(search_document_visibility(NOW)).values_list("id", flat=True))
+    hidden = set(docs.filter(search_document_hidden(NOW)).values_list("id", flat=True))
+    assert visible.isdisjoint(hidden)
+    assert visible | hidden == set(docs.values_list("id", flat=True))
+    assert len(visible) == 3 * 2  # from: none, past or now; until: none or future
+
+
+def test_past_the_window_the_total_is_a_lower_bound_and_results_are_the_newest(
+        corpus, monkeypatch):
+    from gongkai.core.search.backends import base
+
+    monkeypatch.setattr(base, "WINDOW", 2)
+    results = search("公开", now=NOW, filters=ONLY_CORPUS, page_size=100)
+    assert results.total == 2 and not results.total_is_exact
+    # The window holds the most recently indexed matches: the corpus is indexed in
+    # object-id order, so those are the two highest ids.
+    newest = set(sorted(expected("公开"))[-2:])
+    assert {int(hit.url.split("/")[2]) for hit in results.hits} == newest
+    assert search("岫岩满族自治县", now=NOW, filters=ONLY_CORPUS).total_is_exact

@@ -21,11 +21,14 @@ from django.db.models.expressions import RawSQL
 
 from gongkai.core.models import Agency, SearchDocument
 from gongkai.core.search.query import ParsedQuery
-from gongkai.core.visibility import search_document_visibility, visible_search_documents
+from gongkai.core.visibility import search_document_hidden, visible_search_documents
 
-# Relevance is computed among the most recent matches (docs/search.md): ranking every
-# match of a very common term costs hundreds of milliseconds and tells a visitor
-# nothing; beyond these, results continue by date.
+# A search looks at the most recent WINDOW matches (docs/search.md): counted exactly up
+# to that many ("1000+" beyond, as search engines do), ordered and faceted within them.
+# Evaluating every match of a term found in most documents costs hundreds of
+# milliseconds (PostgreSQL rechecks each phrase match) and tells a visitor nothing.
+WINDOW = 1000
+# Relevance is computed among the most recent of those; the rest follow by date.
 RANK_CANDIDATES = 300
 
 
@@ -75,6 +78,7 @@ class BackendResult:
     total: int
     doc_ids: list[int]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    total_is_exact: bool = True
 
 
 FACETS: dict[str, tuple[str, str]] = {
@@ -136,9 +140,16 @@ class DatabaseBackend(SearchBackend):
         """SQL selecting the ids of documents that contain every term."""
 
     @abstractmethod
-    def recent_candidates(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
-                          limit: int) -> list[tuple[int, float]]:
-        """(id, score) of the most recent matches (highest ids), higher score = better."""
+    def recent_matches(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
+                       limit: int) -> list[int]:
+        """Ids of up to ``limit`` matching documents, most recent (highest id) first.
+
+        Backends answer this without evaluating every match where they can (FTS5 walks
+        rowids backwards; PostgreSQL scans the primary key backwards for common terms)."""
+
+    @abstractmethod
+    def scores(self, query: ParsedQuery, ids: list[int]) -> dict[int, float]:
+        """Relevance of these matching documents, higher is better."""
 
     def matching(self, query: ParsedQuery, now: dt.datetime) -> QuerySet[SearchDocument]:
         sql, params = self.match_sql(query)
@@ -147,68 +158,53 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query: ParsedQuery, filters: SearchFilters, sort: Sort, *, now: dt.datetime,
                offset: int, limit: int, with_facets: bool) -> BackendResult:
-        sql, params = self.match_sql(query)
-        visible = visible_search_documents(SearchDocument.objects.all(), now)
-        matched = filters.apply(visible).filter(id__in=RawSQL(sql, params))
-        total = self._count(sql, params, matched, filters, now)
-        if sort is Sort.NEWEST or total == 0:
-            ids = list(matched.order_by("-published_at", "-id")
-                       .values_list("id", flat=True)[offset : offset + limit])
-        else:
-            ids = self._by_relevance(query, filters, matched, now, offset, limit)
-        facets = self._facets(matched) if with_facets and total else {}
-        return BackendResult(total=total, doc_ids=ids, facets=facets)
-
-    def _count(self, sql: str, params: list[Any], matched: QuerySet[SearchDocument],
-               filters: SearchFilters, now: dt.datetime) -> int:
-        if not filters.is_empty:
-            return matched.count()
-        # Unfiltered: count in the index itself (fast even for a term in every document)
-        # and subtract the few matching documents outside their visibility window.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM (SELECT DISTINCT * FROM ({sql}) m) d", params)
-            row = cursor.fetchone()
-        in_index = int(row[0]) if row else 0
-        hidden = (SearchDocument.objects.exclude(search_document_visibility(now))
-                  .filter(id__in=RawSQL(sql, params)).count())
-        return in_index - hidden
-
-    def _by_relevance(self, query: ParsedQuery, filters: SearchFilters,
-                      matched: QuerySet[SearchDocument], now: dt.datetime, offset: int,
-                      limit: int) -> list[int]:
         restrict = None if filters.is_empty else filters.apply(SearchDocument.objects.all())
-        scored = dict(self.recent_candidates(query, restrict, RANK_CANDIDATES))
-        rows = visible_search_documents(SearchDocument.objects.filter(id__in=list(scored)), now)
-        ranked = sorted(
-            rows.values_list("id", "title_norm", "published_at"),
-            key=lambda row: (
-                not all(term.text in row[1] for term in query.terms),
-                -scored[row[0]],
-                -row[2].timestamp(),
-            ),
-        )
-        ranked_ids = [row[0] for row in ranked]
-        if offset + limit <= len(ranked_ids) or len(scored) < RANK_CANDIDATES:
-            return ranked_ids[offset : offset + limit]
-        # Past the ranked candidates, the rest follows by date.
-        head = ranked_ids[offset:]
-        rest_offset = max(0, offset - len(ranked_ids))
-        rest = (matched.exclude(id__in=ranked_ids).order_by("-published_at", "-id")
-                .values_list("id", flat=True)[rest_offset : rest_offset + limit - len(head)])
-        return head + list(rest)
+        window = self.recent_matches(query, restrict, WINDOW + 1)
+        exact = len(window) <= WINDOW
+        window = window[:WINDOW]
+        hidden = set(SearchDocument.objects.filter(search_document_hidden(now), id__in=window)
+                     .values_list("id", flat=True)) if window else set()
+        window = [doc_id for doc_id in window if doc_id not in hidden]
+        if sort is Sort.NEWEST:
+            ordered = self._by_date(window)
+        else:
+            ordered = self._by_relevance(query, window)
+        facets = self._facets(window) if with_facets and window else {}
+        return BackendResult(total=len(window), doc_ids=ordered[offset : offset + limit],
+                             facets=facets, total_is_exact=exact)
 
-    def _facets(self, matched: QuerySet[SearchDocument]) -> dict[str, list[FacetValue]]:
-        """All facet counts from one grouped scan of the matches (not one per facet)."""
-        columns = sorted({column for pair in FACETS.values() for column in pair
-                          if "__" not in column})
+    @staticmethod
+    def _by_date(window: list[int]) -> list[int]:
+        dates = dict(SearchDocument.objects.filter(id__in=window)
+                     .values_list("id", "published_at"))
+        return sorted(window, key=lambda doc_id: (dates[doc_id], doc_id), reverse=True)
+
+    def _by_relevance(self, query: ParsedQuery, window: list[int]) -> list[int]:
+        """Title matches first, then relevance, ties by date, among the most recent
+        RANK_CANDIDATES matches; the rest of the window follows by date."""
+        head, tail = window[:RANK_CANDIDATES], window[RANK_CANDIDATES:]
+        scored = self.scores(query, head) if head else {}
+        rows = SearchDocument.objects.filter(id__in=head).values_list("id", "title_norm",
+                                                                      "published_at")
+        ranked = sorted(rows, key=lambda row: (
+            not all(term.text in row[1] for term in query.terms),
+            -scored.get(row[0], 0.0),
+            -row[2].timestamp(),
+        ))
+        return [row[0] for row in ranked] + self._by_date(tail)
+
+    def _facets(self, window: list[int]) -> dict[str, list[FacetValue]]:
+        """All facet counts from one grouped query over the window (not one per facet)."""
+        columns = sorted({column for pair in FACETS.values() for column in pair})
         counts: dict[str, dict[tuple[str, str], int]] = {name: {} for name in FACETS}
-        for row in matched.values(*columns).annotate(n=Count("id")).order_by():
+        rows = (SearchDocument.objects.filter(id__in=window).values(*columns)
+                .annotate(n=Count("id")).order_by())
+        for row in rows:
             for name, (value_field, label_field) in FACETS.items():
                 value = row[value_field]
                 if value in ("", None):
                     continue
-                label = row.get(label_field, value)
-                key = (str(value), str(label))
+                key = (str(value), str(row[label_field]))
                 counts[name][key] = counts[name].get(key, 0) + row["n"]
         agency_names = dict(Agency.objects.filter(
             pk__in=[int(value) for value, _ in counts["agency"]]).values_list("pk", "name"))

@@ -3,9 +3,12 @@
 PostgreSQL has no Chinese parser on Debian, and needs none: the analyzer's tokens are
 written straight into ``tsvector`` literals with their positions, and queries are
 ``tsquery`` phrases (``<->``) of the same tokens, so results equal the SQLite backend's.
-A ``tsvector`` holds at most 1 MB, positions up to 16,383 and 256 positions per lexeme,
-so each field is stored as overlapping passages that stay inside those limits; the
-overlap is longer than the longest query term, so no match is lost at a boundary.
+A document is normally one row: its fields in one ``tsvector``, separated by a gap of
+positions longer than any query term, so a phrase never spans two fields and a search
+rechecks one row per document. A ``tsvector`` holds at most 1 MB, positions up to 16,383
+and 256 positions per lexeme, so a document beyond those limits is stored instead as
+overlapping passages per field (``parts`` > 1); the overlap is longer than the longest
+query term, so no match is lost at a boundary.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ OVERLAP = MAX_QUERY_CHARS  # a query term never has more tokens than characters
 MAX_POSITIONS_PER_LEXEME = 256
 # Field weight letters for ts_rank: title A, summary B, body and attachments D.
 FIELD_WEIGHTS = ("A", "B", "D", "D")
+FIELD_GAP = OVERLAP + 1
+MAX_POSITION = 16383
 
 
 def passages(words: list[str], size: int = PASSAGE_TOKENS) -> Iterator[list[str]]:
@@ -55,10 +60,28 @@ def _fits(words: list[str]) -> bool:
     return not words or max(Counter(words).values()) <= MAX_POSITIONS_PER_LEXEME
 
 
-def tsvector_literal(words: list[str], weight: str) -> str:
+def tsvector_literal(words: list[str], weight: str, start: int = 1) -> str:
     suffix = "" if weight == "D" else weight
     return " ".join(f"'{word}':{position}{suffix}" for position, word in
-                    enumerate(words, start=1))
+                    enumerate(words, start=start))
+
+
+def single_row(fields: list[tuple[list[str], str]]) -> str | None:
+    """All fields in one tsvector literal, or None when that would break a limit."""
+    parts: list[str] = []
+    position = 1
+    counts: Counter[str] = Counter()
+    for words, weight in fields:
+        if not words:
+            continue
+        if position + len(words) > MAX_POSITION:
+            return None
+        counts.update(words)
+        parts.append(tsvector_literal(words, weight, position))
+        position += len(words) + FIELD_GAP
+    if counts and max(counts.values()) > MAX_POSITIONS_PER_LEXEME:
+        return None
+    return " ".join(parts)
 
 
 def tsquery_phrase(term: Term) -> str:
@@ -73,24 +96,30 @@ class PostgresTsvectorBackend(DatabaseBackend):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (doc_id bigint NOT NULL, "
-                "seq integer NOT NULL, tsv tsvector NOT NULL, PRIMARY KEY (doc_id, seq))")
+                "seq integer NOT NULL, parts integer NOT NULL DEFAULT 1, "
+                "tsv tsvector NOT NULL, PRIMARY KEY (doc_id, seq))")
+            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS parts integer "
+                           "NOT NULL DEFAULT 1")
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)")
+            # Long documents stored in passages, for terms found in different passages.
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {TABLE}_parts_tsv ON {TABLE} USING gin (tsv) "
+                "WHERE parts > 1")
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {TABLE}")
 
-    def _rows(self, doc: SearchDocument) -> Iterator[tuple[int, int, str]]:
-        seq = 0
-        for text, weight in zip((doc.title, doc.summary, doc.body, doc.attachments),
-                                FIELD_WEIGHTS, strict=True):
-            words = tokens(text)
-            if not words:
-                continue
-            for passage in passages(words):
-                yield doc.pk, seq, tsvector_literal(passage, weight)
-                seq += 1
+    def _rows(self, doc: SearchDocument) -> list[tuple[int, int, int, str]]:
+        fields = [(tokens(text), weight) for text, weight in zip(
+            (doc.title, doc.summary, doc.body, doc.attachments), FIELD_WEIGHTS, strict=True)]
+        whole = single_row(fields)
+        if whole is not None:
+            return [(doc.pk, 0, 1, whole)] if whole else []
+        literals = [tsvector_literal(passage, weight)
+                    for words, weight in fields if words for passage in passages(words)]
+        return [(doc.pk, seq, len(literals), literal) for seq, literal in enumerate(literals)]
 
     def add(self, docs: Sequence[SearchDocument]) -> None:
         rows = [row for doc in docs for row in self._rows(doc)]
@@ -98,7 +127,8 @@ class PostgresTsvectorBackend(DatabaseBackend):
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (doc_id, seq, tsv) VALUES (%s, %s, %s::tsvector)", rows)
+                f"INSERT INTO {TABLE} (doc_id, seq, parts, tsv) "
+                "VALUES (%s, %s, %s, %s::tsvector)", rows)
 
     def remove(self, docs: Sequence[SearchDocument]) -> None:
         if not docs:
@@ -116,23 +146,49 @@ class PostgresTsvectorBackend(DatabaseBackend):
         selects = [f"SELECT doc_id FROM {TABLE} WHERE tsv @@ %s::tsquery"] * len(query.terms)
         return " INTERSECT ".join(selects), [tsquery_phrase(term) for term in query.terms]
 
-    def recent_candidates(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
-                          limit: int) -> list[tuple[int, float]]:
-        match_sql, params = self.match_sql(query)
-        where = ""
+    def recent_matches(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
+                       limit: int) -> list[int]:
+        restrict_sql, restrict_params = "", []
         if restrict is not None:
-            restrict_sql, restrict_params = restrict.values("id").query.sql_with_params()
-            where = f" WHERE m.doc_id IN ({restrict_sql})"
-            params = [*params, *restrict_params]
-        any_term = " | ".join(f"({tsquery_phrase(term)})" for term in query.terms)
-        sql = (
-            f"SELECT c.doc_id, sum(ts_rank(c.tsv, %s::tsquery)) FROM {TABLE} c "
-            f"WHERE c.doc_id IN (SELECT m.doc_id FROM ({match_sql}) m{where} "
-            "ORDER BY m.doc_id DESC LIMIT %s) AND c.tsv @@ %s::tsquery GROUP BY c.doc_id"
-        )
+            inner, inner_params = restrict.values("id").query.sql_with_params()
+            restrict_sql, restrict_params = f" AND doc_id IN ({inner})", list(inner_params)
+        all_terms = " & ".join(f"({tsquery_phrase(term)})" for term in query.terms)
+        found: list[int] = []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [any_term, *params, limit, any_term])
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            # Every term in one row: all one-row documents, and long ones whose terms
+            # share a passage. Ordered by the primary key, so a common term stops early.
+            # Rows of one document are adjacent, so fetching a few extra rows and removing
+            # duplicates here keeps the early stop.
+            rows_wanted = limit * 2
+            while True:
+                cursor.execute(
+                    f"SELECT doc_id FROM {TABLE} WHERE tsv @@ %s::tsquery{restrict_sql} "
+                    "ORDER BY doc_id DESC, seq LIMIT %s",
+                    [all_terms, *restrict_params, rows_wanted])
+                rows = [row[0] for row in cursor.fetchall()]
+                found = list(dict.fromkeys(rows))
+                if len(found) >= limit or len(rows) < rows_wanted:
+                    break
+                rows_wanted *= 4  # many passages of long documents matched
+            if len(query.terms) > 1:
+                # Long documents with the terms in different passages.
+                selects = [f"SELECT doc_id FROM {TABLE} WHERE parts > 1 AND tsv @@ %s::tsquery"
+                           f"{restrict_sql}"] * len(query.terms)
+                params: list[Any] = []
+                for term in query.terms:
+                    params += [tsquery_phrase(term), *restrict_params]
+                cursor.execute(" INTERSECT ".join(selects), params)
+                found = sorted(set(found) | {row[0] for row in cursor.fetchall()},
+                               reverse=True)
+        return found[:limit]
+
+    def scores(self, query: ParsedQuery, ids: list[int]) -> dict[int, float]:
+        any_term = " | ".join(f"({tsquery_phrase(term)})" for term in query.terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT doc_id, sum(ts_rank(tsv, %s::tsquery)) FROM {TABLE} "
+                "WHERE doc_id = ANY(%s) GROUP BY doc_id", [any_term, ids])
+            return {row[0]: float(row[1]) for row in cursor.fetchall()}
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:

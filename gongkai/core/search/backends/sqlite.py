@@ -82,10 +82,11 @@ class SqliteFts5Backend(DatabaseBackend):
             return {row[0] for row in cursor.fetchall()}
 
     def match_sql(self, query: ParsedQuery) -> tuple[str, list[Any]]:
-        return (f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match_expression(query)])
+        return (f"SELECT rowid AS doc_id FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [match_expression(query)])
 
-    def recent_candidates(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
-                          limit: int) -> list[tuple[int, float]]:
+    def recent_matches(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
+                       limit: int) -> list[int]:
         params: list[Any] = [match_expression(query)]
         where = ""
         if restrict is not None:
@@ -94,10 +95,18 @@ class SqliteFts5Backend(DatabaseBackend):
             params.extend(restrict_params)
         params.append(limit)
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s{where} "
+                           "ORDER BY rowid DESC LIMIT %s", params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def scores(self, query: ParsedQuery, ids: list[int]) -> dict[int, float]:
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, -bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "
-                f"WHERE {TABLE} MATCH %s{where} ORDER BY rowid DESC LIMIT %s", params)
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+                f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
+                [match_expression(query), *ids])
+            return {row[0]: float(row[1]) for row in cursor.fetchall()}
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:
