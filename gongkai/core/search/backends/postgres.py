@@ -159,11 +159,11 @@ class PostgresTsvectorBackend(DatabaseBackend):
             # share a passage. Ordered by the primary key, so a common term stops early.
             # Rows of one document are adjacent, so fetching a few extra rows and removing
             # duplicates here keeps the early stop.
-            rows_wanted = limit * 2
+            rows_wanted = limit + 64  # documents are one row, except long ones
             while True:
                 cursor.execute(
                     f"SELECT doc_id FROM {TABLE} WHERE tsv @@ %s::tsquery{restrict_sql} "
-                    "ORDER BY doc_id DESC, seq LIMIT %s",
+                    "ORDER BY doc_id DESC, seq DESC LIMIT %s",
                     [all_terms, *restrict_params, rows_wanted])
                 rows = [row[0] for row in cursor.fetchall()]
                 found = list(dict.fromkeys(rows))

@@ -100,13 +100,15 @@ class SqliteFts5Backend(DatabaseBackend):
             return [row[0] for row in cursor.fetchall()]
 
     def scores(self, query: ParsedQuery, ids: list[int]) -> dict[int, float]:
-        marks = ", ".join(["%s"] * len(ids))
+        # A rowid range, not `rowid IN (…)`: FTS5 evaluates the whole MATCH again for
+        # every value of an IN list (300 ids took 1.9 s at 10,000 documents).
+        wanted = set(ids)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, -bm25({TABLE}, {WEIGHTS}) FROM {TABLE} "
-                f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
-                [match_expression(query), *ids])
-            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+                f"WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+                [match_expression(query), min(ids), max(ids)])
+            return {row[0]: float(row[1]) for row in cursor.fetchall() if row[0] in wanted}
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:
