@@ -26,6 +26,8 @@ urlpatterns = [
     path("xxgkml/", catalog_views.platform_catalog, name="platform_catalog"),
     path("search/", search_views.site_search, name="site_search"),
     path("tools/workdays/", core_views.workday_calculator, name="workday_calculator"),
+    path("ysqgk/results/", include("gongkai.info_requests.urls_publication")),
+    path("ysqgk/", include("gongkai.info_requests.urls")),
     path("feeds/<slug:agency_slug>/rss.xml", feeds.AgencyRssFeed(), name="agency_rss"),
     path("feeds/<slug:agency_slug>/atom.xml", feeds.AgencyAtomFeed(), name="agency_atom"),
     path("feeds/column/<int:page_id>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),

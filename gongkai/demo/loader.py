@@ -39,6 +39,7 @@ from gongkai.core.selectors import load_calendar
 from gongkai.core.services import agency_collection
 from gongkai.demo import accounts, content, files
 from gongkai.demo.agencies import AGENCIES, CITY_SLUG, agency_fields, agency_spec
+from gongkai.demo.requests import ensure_requests
 from gongkai.demo.specs import AttachmentSpec, ItemSpec
 from gongkai.site.models import PlatformHomePage
 from gongkai.site.services import create_agency
@@ -280,4 +281,5 @@ def load(*, progress: bool) -> Summary:
             bar.set_postfix_str(agency_spec(spec.agency).name)
             builder.ensure(spec)
             bar.update()
+        ensure_requests(agencies, admin)  # 依申请公开 cases (gongkai/demo/requests.py)
     return summary

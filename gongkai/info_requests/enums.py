@@ -13,8 +13,10 @@ Sources: /work/shared/reference/annual-report-format.md §3.2 and ogi-regulation
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # --- Applicants ---------------------------------------------------------------------------
@@ -283,3 +285,51 @@ def cite(outcome: Outcome) -> str:
     """The legal basis of an outcome as a letter prints it, e.g. “《条例》第三十七条”."""
     parts = [a if a.startswith("《") else f"《条例》{a}" for a in OUTCOME_RULES[outcome].articles]
     return "、".join(parts)
+
+
+# --- Identity documents and letters (models; added with the application models) -------------
+
+
+class IdType(models.TextChoices):
+    """身份证件 of a natural-person applicant. Only 居民身份证 has a checksum we can verify
+    (GB 11643-1999); the others are accepted as typed."""
+
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan_permit", _("台湾居民来往大陆通行证")
+    FOREIGNER_RESIDENCE = "foreigner_residence", _("外国人永久居留身份证")
+    OTHER = "other", _("其他有效身份证件")
+
+
+class LetterKind(models.TextChoices):
+    """Procedural letters (告知书 that do not end the case). A reply letter's kind is the
+    value of its ``Outcome`` instead (``LETTER_KIND_CHOICES`` has both); the two sets of
+    values never overlap (a test checks)."""
+
+    RECEIPT = "receipt", _("受理回执")
+    CORRECTION_NOTICE = "correction_notice", _("补正告知书")
+    EXTENSION_NOTICE = "extension_notice", _("延期答复告知书")
+    THIRD_PARTY_CONSULTATION = "third_party_consultation", _("征求第三方意见书")
+    AGENCY_CONSULTATION = "agency_consultation", _("征求其他机关意见函")
+    FEE_NOTICE = "fee_notice", _("收费通知书")
+    REASONS_REQUEST = "reasons_request", _("说明理由告知书")
+    DELAYED_REPLY_NOTICE = "delayed_reply_notice", _("延迟答复告知书")
+    NOT_PROCESSED_NOTICE = "not_processed_notice", _("不予处理告知书")
+
+
+# Two more letters ``letters.ExtraLetterKind`` defines (第三十二条 disclosure over a third
+# party's objection; 第四十四条 made a proactive disclosure): stored like the others.
+EXTRA_LETTER_KINDS: list[tuple[str, Any]] = [
+    ("third_party_disclosure", _("决定公开告知书（第三方）")),
+    ("proactive_disclosure", _("纳入主动公开告知书")),
+]
+
+# Every value ``Letter.kind`` may hold. Labels stay lazy (this module is imported while the
+# app registry loads).
+LETTER_KIND_CHOICES: list[tuple[str, Any]] = [
+    *((k.value, k.label) for k in LetterKind),
+    *EXTRA_LETTER_KINDS,
+    *((o.value, format_lazy("答复：{}", o.label)) for o in Outcome),
+]
+
