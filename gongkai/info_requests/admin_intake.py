@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from gongkai.core.agencies import agencies_for
 from gongkai.core.models import Agency
 from gongkai.info_requests import services
+from gongkai.info_requests.admin_views import AgencyStaffOnly
 from gongkai.info_requests.enums import Channel
 from gongkai.info_requests.forms import ApplicationForm
 
@@ -54,15 +54,10 @@ class IntakeForm(ApplicationForm):
         return cleaned
 
 
-class IntakeView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
+class IntakeView(AgencyStaffOnly, WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
     template_name = "info_requests/admin/intake.html"
     page_title = gettext_lazy("登记申请")
     header_icon = "mail"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not agencies_for(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)

@@ -422,17 +422,21 @@ STATUS_FILTERS = [("", gettext_lazy("办理中的申请")), ("all", gettext_lazy
                   *((s.value, s.label) for s in Status)]
 
 
-class QueueView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
+class AgencyStaffOnly:
+    """Refuses anyone who is not staff of at least one agency (superusers are)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not agencies_for(request.user).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class QueueView(AgencyStaffOnly, WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
     """依申请公开: the user's cases ordered by due date."""
 
     template_name = "info_requests/admin/queue.html"
     page_title = gettext_lazy("依申请公开")
     header_icon = "mail"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not agencies_for(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
