@@ -238,7 +238,10 @@ def run_one(engine: str, count: int, repeats: int, postgres: str) -> dict[str, A
                    check=True, cwd=ROOT)
     log(f"{engine} {count}: index and query")
     done = subprocess.run([PYTHON, __file__, "--worker", str(count), "--repeats", str(repeats)],
-                          env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+                          env=env, check=False, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{engine} {count}: the worker failed")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["engine"] = engine
     log(f"{engine} {count}: built in {result['build_seconds']} s; "

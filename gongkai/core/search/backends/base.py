@@ -69,6 +69,27 @@ class SearchFilters:
     def is_empty(self) -> bool:
         return self == SearchFilters()
 
+    def sql(self, alias: str) -> tuple[str, list[Any]]:
+        """The filters as SQL conditions on ``core_searchdocument AS alias`` (" AND …"),
+        for backends that join their index to the documents table. Joining, rather than
+        ``rowid IN (subquery)``, matters on SQLite: FTS5 re-evaluates the MATCH for every
+        value of an IN constraint on its rowid (1.3 s at 100,000 documents)."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if self.agency_ids:
+            parts.append(f"{alias}.agency_id IN ({', '.join(['%s'] * len(self.agency_ids))})")
+            params.extend(self.agency_ids)
+        for column, value in (("column_id", self.column_id), ("year", self.year)):
+            if value is not None:
+                parts.append(f"{alias}.{column} = %s")
+                params.append(value)
+        for column, text in (("theme_code", self.theme_code), ("validity", self.validity),
+                             ("content_type", self.content_type)):
+            if text:
+                parts.append(f"{alias}.{column} = %s")
+                params.append(text)
+        return "".join(f" AND {part}" for part in parts), params
+
 
 @dataclass(frozen=True)
 class FacetValue:
@@ -144,8 +165,7 @@ class DatabaseBackend(SearchBackend):
         """SQL selecting the ids of documents that contain every term."""
 
     @abstractmethod
-    def recent_matches(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
-                       limit: int) -> list[int]:
+    def recent_matches(self, query: ParsedQuery, filters: SearchFilters, limit: int) -> list[int]:
         """Ids of up to ``limit`` matching documents, most recent (highest id) first.
 
         Backends answer this without evaluating every match where they can (FTS5 walks
@@ -162,8 +182,7 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query: ParsedQuery, filters: SearchFilters, sort: Sort, *, now: dt.datetime,
                offset: int, limit: int, with_facets: bool) -> BackendResult:
-        restrict = None if filters.is_empty else filters.apply(SearchDocument.objects.all())
-        window = self.recent_matches(query, restrict, WINDOW + 1)
+        window = self.recent_matches(query, filters, WINDOW + 1)
         exact = len(window) <= WINDOW
         window = window[:WINDOW]
         window = self._without_hidden(window, now)

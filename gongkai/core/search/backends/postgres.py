@@ -18,11 +18,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from gongkai.core.models import SearchDocument
 from gongkai.core.search.analyzer import tokens
-from gongkai.core.search.backends.base import DatabaseBackend
+from gongkai.core.search.backends.base import DatabaseBackend, SearchFilters
 from gongkai.core.search.query import MAX_QUERY_CHARS, ParsedQuery, Term
 
 TABLE = "gk_search_chunk"
@@ -146,25 +145,20 @@ class PostgresTsvectorBackend(DatabaseBackend):
         selects = [f"SELECT doc_id FROM {TABLE} WHERE tsv @@ %s::tsquery"] * len(query.terms)
         return " INTERSECT ".join(selects), [tsquery_phrase(term) for term in query.terms]
 
-    def recent_matches(self, query: ParsedQuery, restrict: QuerySet[SearchDocument] | None,
-                       limit: int) -> list[int]:
-        restrict_sql, restrict_params = "", []
-        if restrict is not None:
-            inner, inner_params = restrict.values("id").query.sql_with_params()
-            restrict_sql, restrict_params = f" AND doc_id IN ({inner})", list(inner_params)
+    def recent_matches(self, query: ParsedQuery, filters: SearchFilters, limit: int) -> list[int]:
+        where, filter_params = filters.sql("d")
+        join = "" if filters.is_empty else " JOIN core_searchdocument d ON d.id = c.doc_id"
         all_terms = " & ".join(f"({tsquery_phrase(term)})" for term in query.terms)
-        found: list[int] = []
         with connection.cursor() as cursor:
             # Every term in one row: all one-row documents, and long ones whose terms
-            # share a passage. Ordered by the primary key, so a common term stops early.
-            # Rows of one document are adjacent, so fetching a few extra rows and removing
-            # duplicates here keeps the early stop.
+            # share a passage. In primary-key order, so a common term stops early; rows
+            # of one document are adjacent, so duplicates are dropped here.
             rows_wanted = limit + 64  # documents are one row, except long ones
             while True:
                 cursor.execute(
-                    f"SELECT doc_id FROM {TABLE} WHERE tsv @@ %s::tsquery{restrict_sql} "
-                    "ORDER BY doc_id DESC, seq DESC LIMIT %s",
-                    [all_terms, *restrict_params, rows_wanted])
+                    f"SELECT c.doc_id FROM {TABLE} c{join} WHERE c.tsv @@ %s::tsquery{where} "
+                    "ORDER BY c.doc_id DESC, c.seq DESC LIMIT %s",
+                    [all_terms, *filter_params, rows_wanted])
                 rows = [row[0] for row in cursor.fetchall()]
                 found = list(dict.fromkeys(rows))
                 if len(found) >= limit or len(rows) < rows_wanted:
@@ -172,11 +166,11 @@ class PostgresTsvectorBackend(DatabaseBackend):
                 rows_wanted *= 4  # many passages of long documents matched
             if len(query.terms) > 1:
                 # Long documents with the terms in different passages.
-                selects = [f"SELECT doc_id FROM {TABLE} WHERE parts > 1 AND tsv @@ %s::tsquery"
-                           f"{restrict_sql}"] * len(query.terms)
+                selects = [f"SELECT c.doc_id FROM {TABLE} c{join} WHERE c.parts > 1 "
+                           f"AND c.tsv @@ %s::tsquery{where}"] * len(query.terms)
                 params: list[Any] = []
                 for term in query.terms:
-                    params += [tsquery_phrase(term), *restrict_params]
+                    params += [tsquery_phrase(term), *filter_params]
                 cursor.execute(" INTERSECT ".join(selects), params)
                 found = sorted(set(found) | {row[0] for row in cursor.fetchall()},
                                reverse=True)
