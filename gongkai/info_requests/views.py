@@ -8,6 +8,7 @@ nothing personal ever goes into a URL: the confirmation is the POST's own respon
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from django.core.cache import cache
@@ -54,8 +55,31 @@ def _remember_key(request: HttpRequest, key: str) -> None:
 
 
 def _matches(description: str) -> list[Any]:
-    """Published catalog items that may already answer the request."""
-    return search(description, page_size=MATCHES_SHOWN, with_facets=False).hits
+    """Published catalog items that may already answer the request.
+
+    A description is a sentence (“关于做好2024年统计工作的通知的附件”), which as one search
+    term would have to occur verbatim. Its keywords are searched one by one instead, and
+    the items containing the most of them come first; an item must contain at least half
+    of them, so that generic words (公开, 信息) alone do not make a match."""
+    words = keywords(description)
+    found: dict[str, Any] = {}
+    counts: Counter[str] = Counter()
+    for word in words:
+        for hit in search(word, page_size=100, with_facets=False).hits:
+            found.setdefault(hit.url, hit)
+            counts[hit.url] += 1
+    needed = max(1, -(-len(words) // 2))
+    ranked = [url for url, count in counts.most_common() if count >= needed]
+    return [found[url] for url in ranked[:MATCHES_SHOWN]]
+
+
+def keywords(text: str) -> list[str]:
+    """The description's distinctive words (jieba's TF-IDF keywords, two characters or
+    more), most distinctive first."""
+    import jieba.analyse  # loaded on first use: the dictionary takes about a second
+
+    return [word for word in jieba.analyse.extract_tags(text[:500], topK=6)
+            if len(word) >= 2 and not word.isdigit()]
 
 
 @never_cache

@@ -68,6 +68,9 @@ def site_urls(live_server: Any, anshan: Any, platform: Any) -> dict[str, str]:
         "sitemap": f"{base}/sitemap/",
         "search": f"{base}/search/?q=统计工作",
         "search_empty": f"{base}/search/?q=不存在的词语甲乙",
+        "apply": f"{base}/ysqgk/{anshan.slug}/apply/",
+        "track": f"{base}/ysqgk/track/",
+        "reading_room": f"{base}/ysqgk/results/{anshan.slug}/",
     }
 
 
@@ -94,7 +97,7 @@ def check_navigation_is_reachable_by_keyboard(browser, site_urls):
 def check_pages_fit_a_360_pixel_phone(browser, site_urls):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     too_wide = {}
-    for name in ["agency", "catalog", "item", "guide", "workdays", "search"]:
+    for name in ["agency", "catalog", "item", "guide", "workdays", "search", "apply", "track"]:
         page.goto(site_urls[name])
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
@@ -125,6 +128,42 @@ def check_header_search_works_without_javascript(browser, site_urls):
     assert page.locator(".search-hit h3 mark").inner_text() == "统计工作"
     page.click(".search-hit h3 a")
     assert page.url == site_urls["item"]
+    context.close()
+
+
+def check_an_applicant_applies_and_tracks_without_javascript(browser, site_urls):
+    """依申请公开 from the applicant's side: errors at the field with what was typed kept,
+    the published items that may answer the need, then the number and code, then the
+    tracking page with the status and the legal basis of each step."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_urls["apply"])
+    page.check("#id_applicant_category_0")  # 自然人
+    page.fill("#id_name", "示例申请人")
+    page.select_option("#id_id_type", "resident_id")
+    page.fill("#id_id_number", "210302198001011230")  # fails the checksum (3 is right)
+    page.fill("#id_phone", "13812345678")
+    page.fill("#id_description", "关于做好2024年统计工作的通知的附件")
+    page.check("input[name='provision_form'][value='paper']")
+    page.check("input[name='delivery_method'][value='pick_up']")
+    page.click("button[value='submit']")
+    assert page.locator(".error-summary").count() == 1
+    assert page.get_attribute("#id_id_number", "aria-invalid") == "true"
+    assert page.input_value("#id_description") == "关于做好2024年统计工作的通知的附件"
+    page.fill("#id_id_number", "210302198001011233")
+    page.click("button[value='submit']")
+    # First valid submit: what is already public is shown before anything is filed.
+    assert "关于做好2024年统计工作的通知" in page.inner_text(".matches")
+    page.click("button[value='submit']")
+    values = page.locator(".result-value").all_inner_texts()
+    assert len(values) == 2, values
+    number, code = values
+    page.goto(site_urls["track"])
+    page.fill("#id_number", number)
+    page.fill("#id_code", code)
+    page.click("form.form-card button[type='submit']")
+    text = page.inner_text("main")
+    assert number in text and "待确认收到" in text and "第三十一条" in text
     context.close()
 
 
@@ -200,7 +239,8 @@ def check_axe_finds_no_serious_violations(browser, site_urls, elder=False, scrip
         page.goto(site_urls["platform"].rstrip("/") + f"/mode/script/{script}/")
     serious = {}
     for name in ["platform", "agency", "open_gov", "guide", "catalog", "column", "item",
-                 "workdays", "sitemap", "search", "search_empty"]:
+                 "workdays", "sitemap", "search", "search_empty", "apply", "track",
+                 "reading_room"]:
         page.goto(site_urls[name])
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
@@ -236,6 +276,7 @@ CHECKS = [
     check_pages_fit_a_360_pixel_phone,
     check_catalog_filters_work_without_javascript,
     check_header_search_works_without_javascript,
+    check_an_applicant_applies_and_tracks_without_javascript,
     check_elder_mode_enlarges_text_without_javascript,
     check_axe_finds_no_serious_violations,
     check_axe_in_elder_mode,
