@@ -129,3 +129,37 @@ def refused(response: Any) -> bool:
         response["Location"] == reverse("wagtailadmin_home")
         or response["Location"].startswith(reverse("wagtailadmin_login"))
     ))
+
+
+class CommandRunner:
+    """Runs one management command as the tests of a console command need it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def run(self, *args: str, **options: Any) -> tuple[str, str]:
+        """(stdout, stderr) of a successful run."""
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out, err = StringIO(), StringIO()
+        call_command(self.name, *args, stdout=out, stderr=err, **options)
+        return out.getvalue(), err.getvalue()
+
+    def run_json(self, *args: str) -> dict[str, Any]:
+        import json
+
+        out, _err = self.run(*args, "--json")
+        answer: dict[str, Any] = json.loads(out)
+        return answer
+
+    def fails(self, *args: str) -> str:
+        """The message of a run refused with exit status 2 (bad input)."""
+        import pytest
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError) as caught:
+            self.run(*args)
+        assert caught.value.returncode == 2
+        return str(caught.value)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from gongkai.core.enums import HolidayKind
 from gongkai.core.management.commands.workdays import nearby_missing_years
 from gongkai.core.models import AuditLogEntry, HolidayDate, HolidaySchedule
+from gongkai.testing import CommandRunner
 
 pytestmark = pytest.mark.django_db
 
@@ -34,23 +31,8 @@ CSV_2027 = """date,kind,name
 """
 
 
-def run(*args: str, **options: object) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("workdays", *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def run_json(*args: str) -> dict[str, Any]:
-    out, _err = run(*args, "--json")
-    answer: dict[str, Any] = json.loads(out)
-    return answer
-
-
-def fails(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        run(*args)
-    assert caught.value.returncode == 2
-    return str(caught.value)
+command = CommandRunner("workdays")
+run, run_json, fails = command.run, command.run_json, command.fails
 
 
 def test_it_adds_working_days():

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from io import StringIO
-from typing import Any
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+
+from gongkai.testing import CommandRunner
 
 pytestmark = pytest.mark.django_db
 
 MISSING_2027 = "2027年的节假日安排尚未录入"
 
 
-def run(*args: str, **options: Any) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("deadline", *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def run_json(*args: str) -> dict[str, Any]:
-    out, _err = run(*args, "--json")
-    answer: dict[str, Any] = json.loads(out)
-    return answer
-
-
-def fails(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        run(*args)
-    assert caught.value.returncode == 2
-    return str(caught.value)
+command = CommandRunner("deadline")
+run, run_json, fails = command.run, command.run_json, command.fails
 
 
 def test_it_prints_the_due_date_then_the_explanation():
