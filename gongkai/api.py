@@ -5,9 +5,14 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from gongkai.annual_reports.api import router as annual_reports_router
 from gongkai.catalog.api import router as catalog_router
+from gongkai.consultations.api import router as consultations_router
 from gongkai.core.api import router as core_router
 from gongkai.core.search.api import router as search_router
+from gongkai.enforcement.api import router as enforcement_router
+from gongkai.engagement.api import router as engagement_router
+from gongkai.official_stats.api import router as official_stats_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -28,3 +33,9 @@ api = NinjaAPI(
 api.add_router("/", search_router)
 api.add_router("/v1/", core_router)
 api.add_router("/v1/catalog/", catalog_router)
+# Statistics: /api/config and /api/v1/stats/… (paths are spelled out in its router).
+api.add_router("/", official_stats_router)
+api.add_router("/v1/consultations/", consultations_router)
+api.add_router("/v1/enforcement/", enforcement_router)
+api.add_router("/v1/annual-reports/", annual_reports_router)
+api.add_router("/v1/engagement/", engagement_router)

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.catalog",
     "gongkai.info_requests",
+    "gongkai.official_stats",
+    "gongkai.consultations",
+    "gongkai.enforcement",
+    "gongkai.annual_reports",
+    "gongkai.engagement",
     "gongkai.site",
     "gongkai.demo",
     # Wagtail

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    name = "gongkai.enforcement"
+    label = "enforcement"
+    verbose_name = "统计执法公开"
