@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "gongkai.core.security.users_app.UsersAppConfig",  # wagtail.users with 三员分立 checks
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -115,10 +115,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongkai.core.db_router.ReplicaRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "gongkai.site.middleware.ReadingModeMiddleware",
+    "gongkai.core.security.middleware.StaffSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -162,6 +164,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "") or None}
+# A PostgreSQL read replica for anonymous public reads (docs/scaling.md).
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gongkai.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -273,12 +282,27 @@ GONGKAI_HOT_SEARCH_MIN_COUNT = int(env("GONGKAI_HOT_SEARCH_MIN_COUNT", "5"))
 
 # --- Auth -----------------------------------------------------------------------------
 LOGIN_URL = "wagtailadmin_login"
+# Staff sign-in security (docs/security.md): lockout, second factor, idle timeout.
+AUTHENTICATION_BACKENDS = ["gongkai.core.security.backends.LockoutModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "gongkai.core.security.forms.LockoutLoginForm"
+GONGKAI_LOGIN_MAX_FAILURES = env_int("GONGKAI_LOGIN_MAX_FAILURES", 5)
+GONGKAI_LOGIN_FAILURE_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES", 30)
+# "required": every staff account passes a TOTP code after the password (production);
+# "optional": only accounts that enrolled do (the demo, so its printed login just works).
+GONGKAI_STAFF_2FA = env("GONGKAI_STAFF_2FA", "optional" if DEBUG else "required")
+# Signed-in staff idle this many seconds are signed out (0 = never).
+GONGKAI_STAFF_IDLE_TIMEOUT = env_int("GONGKAI_STAFF_IDLE_TIMEOUT", 30 * 60)
+# Fernet keys for personal fields at rest, newest first (gongkai/core/crypto.py).
+GONGKAI_FIELD_KEYS = env_list("GONGKAI_FIELD_KEYS", [])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongkai.core.security.passwords.CharacterClassesValidator",
+     "OPTIONS": {"min_classes": 3}},
 ]
 
 # --- Security -------------------------------------------------------------------------

@@ -18,3 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 # Search indexing on every page save costs two tasks per save; tests that exercise
 # search switch it back on with override_settings.
 WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False  # noqa: F405
+
+# Most tests sign staff in with force_login and travel in time between requests; the tests
+# of the second factor and the idle timeout switch these back on.
+GONGKAI_STAFF_2FA = "optional"
+GONGKAI_STAFF_IDLE_TIMEOUT = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -68,11 +68,21 @@ def record(
         return entry
 
 
-def verify_chain() -> int | None:
-    """The seq of the first entry whose hash does not verify, or None if all do."""
+def verify_chain(progress: Callable[[int], object] | None = None) -> int | None:
+    """The seq of the first entry whose hash does not verify, or None if all do. Sequence
+    numbers must run 1, 2, 3 … with no gap, and the chain head must name the last entry, so
+    deleting the newest entries shows too."""
     prev = ""
-    for entry in AuditLogEntry.objects.order_by("seq").iterator():
-        if entry.prev_hash != prev or entry.hash != _digest(prev, entry.seq, _payload(entry)):
+    expected_seq = 1
+    for entry in AuditLogEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if (entry.seq != expected_seq or entry.prev_hash != prev
+                or entry.hash != _digest(prev, entry.seq, _payload(entry))):
             return entry.seq
         prev = entry.hash
+        expected_seq += 1
+        if progress is not None:
+            progress(1)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev):
+        return expected_seq  # entries after this one were removed
     return None

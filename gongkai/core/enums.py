@@ -23,3 +23,21 @@ class StaffRole(models.TextChoices):
 class HolidayKind(models.TextChoices):
     DAY_OFF = "off", _("放假")
     WORKING_WEEKEND = "work", _("调休上班")
+
+
+class PlatformRole(models.TextChoices):
+    """三员分立 (等保 2.0): the three platform duties that no account may combine."""
+
+    SYSTEM_ADMIN = "sysadmin", _("系统管理员")
+    SECURITY_ADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("安全审计员")
+
+
+class LoginOutcome(models.TextChoices):
+    SUCCESS = "success", _("登录成功")
+    BAD_PASSWORD = "bad_password", _("密码错误")
+    LOCKED = "locked", _("账户已锁定")
+    BAD_TOTP = "bad_totp", _("动态口令错误")
+    TOTP_OK = "totp_ok", _("动态口令通过")
+    LOGOUT = "logout", _("退出登录")
+    IDLE_TIMEOUT = "idle_timeout", _("空闲超时退出")

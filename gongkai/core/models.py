@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.enums import AgencyLevel, HolidayKind, StaffRole
+from gongkai.core.enums import AgencyLevel, HolidayKind, LoginOutcome, StaffRole
 from gongkai.core.validators import validate_agency_code, validate_phone
 
 
@@ -186,6 +186,56 @@ class AuditLogEntry(models.Model):
         if self.pk is not None:
             raise ValidationError("audit log entries are append-only")
         super().save(*args, **kwargs)
+
+
+# --- staff sign-in security (docs/security.md) ------------------------------------------
+
+
+class LoginRecord(models.Model):
+    """One sign-in attempt, second factor or sign-out: the login history staff see of their
+    own account and the auditor sees of everyone's. Failed attempts keep the name that was
+    typed even when no such account exists (a guessing attack shows)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="login_records")
+    username = models.CharField(_("用户名"), max_length=150)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    outcome = models.CharField(_("结果"), max_length=16, choices=LoginOutcome.choices)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StaffAuthState(models.Model):
+    """Per-account lockout and second-factor state. The TOTP secret is encrypted
+    (gongkai.core.crypto); the last accepted time step stops a code being replayed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="auth_state")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    totp_secret_encrypted = models.TextField(blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账户安全状态")
+        verbose_name_plural = _("账户安全状态")
+
+    def __str__(self) -> str:
+        return f"auth state of user {self.user_id}"
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret_encrypted and self.totp_confirmed_at)
 
 
 # --- site search (docs/search.md) ------------------------------------------------------

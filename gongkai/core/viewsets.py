@@ -37,7 +37,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from gongkai.core.agencies import agencies_for, has_role
 from gongkai.core.api import missing_warning
-from gongkai.core.enums import HolidayKind, StaffRole
+from gongkai.core.enums import HolidayKind, PlatformRole, StaffRole
 from gongkai.core.forms import AgencyForm, AgencyOfficeForm, HolidayScheduleForm
 from gongkai.core.management.commands.workdays import nearby_missing_years
 from gongkai.core.models import Agency, AgencyMembership, AuditLogEntry, HolidaySchedule
@@ -132,7 +132,32 @@ class AgencyPolicy(BasePermissionPolicy):  # type: ignore[misc]
 
 
 holiday_schedule_policy = PlatformAdminPolicy(HolidaySchedule, actions={"add", "change", "view"})
-audit_log_policy = PlatformAdminPolicy(AuditLogEntry, actions={"view"})
+class AuditorPolicy(PlatformAdminPolicy):
+    """The audit log: the 安全审计员 of 三员分立 reads it; so does a superuser while the
+    platform is being set up. Nobody changes it (it is append-only anyway)."""
+
+    def _may(self, user: User) -> bool:
+        from gongkai.core.security.services import is_auditor
+
+        return is_platform_admin(user) or (user.is_active and is_auditor(user))
+
+    def user_has_permission(self, user: User, action: str) -> bool:
+        return action in self.actions and self._may(user)
+
+    def user_has_any_permission(self, user: User, actions: Iterable[str]) -> bool:
+        return bool(self.actions.intersection(actions)) and self._may(user)
+
+    def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet[Any]:
+        from gongkai.core.security.services import GROUP_NAMES
+
+        if not self.actions.intersection(actions):
+            return get_user_model().objects.none()
+        auditors = Q(groups__name=GROUP_NAMES[PlatformRole.AUDITOR])
+        return get_user_model().objects.filter(
+            Q(is_superuser=True) | auditors, is_active=True).distinct()
+
+
+audit_log_policy = AuditorPolicy(AuditLogEntry, actions={"view"})
 agency_policy = AgencyPolicy(Agency)
 
 
