@@ -59,6 +59,7 @@ test: $(VENV)/.dev node browsers lint test-sqlite test-postgres ## Lint, then th
 lint: $(VENV)/.dev
 	@$(BIN)/ruff check .
 	@$(BIN)/mypy gongkai
+	@$(BIN)/bandit -q -r gongkai -x '*/tests/*,*/migrations/*' --severity-level high
 
 test-sqlite: $(VENV)/.dev
 	@echo "== test suite on SQLite"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,6 +49,23 @@ def agency_for_page(page: Page) -> Agency | None:
         .order_by("-home_page__depth")
         .first()
     )
+
+
+def attach_agencies(pages: Iterable[Page]) -> None:
+    """Resolve ``page.agency`` for a whole list in one query (a listing of items from many
+    agencies would otherwise ask once per item)."""
+    pages = list(pages)
+    if not pages:
+        return
+    homes = {a.home_page.path: a for a in Agency.objects.select_related("home_page")
+             .filter(home_page__isnull=False) if a.home_page is not None}
+    for page in pages:
+        found = None
+        for end in range(len(page.path), Page.steplen - 1, -Page.steplen):  # deepest first
+            found = homes.get(page.path[:end])
+            if found is not None:
+                break
+        page._gongkai_agency = found
 
 
 def pages_of_agency(agency: Agency) -> QuerySet[Any]:

@@ -18,6 +18,34 @@ from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Zip-based formats (DOCX, XLSX, OFD, ZIP) are refused when they would expand beyond these:
+# text extraction for search and the personal-data check open them, and a "zip bomb" (a few
+# KB that inflate to gigabytes) must not take a worker down with it.
+ZIP_MAX_MEMBERS = 10_000
+ZIP_MAX_EXPANDED = 500 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+
+
+def zip_bomb_reason(data: bytes) -> str | None:
+    """Why this zip archive is unsafe to open, from its directory alone (nothing is
+    inflated), or None. Sizes in the directory can lie, so extraction code must still cap
+    what it reads; this refuses the honest bombs and the absurd claims."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # not a zip: the content check decides
+    if len(members) > ZIP_MAX_MEMBERS:
+        return f"压缩包内文件过多（{len(members)}个）"
+    expanded = sum(m.file_size for m in members)
+    if expanded > ZIP_MAX_EXPANDED:
+        return f"解压后过大（{expanded / 1_048_576:.0f} MB）"
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
+            return f"压缩比异常（{member.filename}）"
+        if member.filename.startswith("/") or ".." in member.filename.split("/"):
+            return f"包含不安全的路径（{member.filename}）"
+    return None
 
 
 def _zip_names(head: IO[bytes]) -> set[str]:
@@ -82,6 +110,10 @@ def check_upload(upload: UploadedFile) -> None:
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
+    bomb = zip_bomb_reason(data) if data.startswith(b"PK\x03\x04") else None
+    if bomb is not None:
+        raise ValidationError(_("文件无法安全打开：%(reason)s。") % {"reason": bomb},
+                              code="file_unsafe")
     if not content_matches_extension(data, extension):
         raise ValidationError(
             _("文件内容与扩展名“.%(ext)s”不符，请确认上传的是真实的%(upper)s文件。")
