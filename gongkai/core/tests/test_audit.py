@@ -43,7 +43,20 @@ def test_it_verifies_an_intact_chain():
 
 def test_it_verifies_an_empty_chain():
     AuditLogEntry.objects.all().delete()
+    AuditChainHead.objects.all().delete()
     assert audit.verify_chain() is None
+
+
+def test_it_finds_every_entry_deleted_behind_its_back():
+    record_three()
+    AuditLogEntry.objects.all().delete()  # the head still names the last entry
+    assert audit.verify_chain() == 1
+
+
+def test_it_finds_the_newest_entries_deleted():
+    _first, second, third = record_three()
+    AuditLogEntry.objects.filter(seq=third.seq).delete()
+    assert audit.verify_chain() == third.seq
 
 
 def test_it_finds_data_changed_behind_its_back():
