@@ -10,6 +10,10 @@ top-20 without facets (the goal: p95 <= 50 ms at 100,000 documents), and the ful
 results page with facets.
 
     .venv/bin/python bench/search.py [--sizes 10000,100000] [--engines sqlite,postgresql]
+                                     [--db-prefix gongkai_bench_search]
+
+The PostgreSQL database (``<prefix>_<size>``) is kept after the run, for ``psql`` and
+``EXPLAIN``; the next run with the same prefix drops and recreates it.
 
 Writes bench/results/search-<time>.json and prints a Markdown table.
 """
@@ -213,13 +217,13 @@ def _time_date_sort(texts: list[str], repeats: int) -> dict[str, float]:
             "p95_ms": round(percentile(samples, 0.95), 2), "samples": len(samples)}
 
 
-def database_url(engine: str, count: int, postgres: str) -> str:
+def database_url(engine: str, count: int, postgres: str, prefix: str) -> str:
     if engine == "sqlite":
         path = RESULTS / f"search-{count}.sqlite3"
         for leftover in RESULTS.glob(f"search-{count}.sqlite3*"):
             leftover.unlink()
         return f"sqlite:///{path}"
-    name = f"gongkai_bench_search_{count}"
+    name = f"{prefix}_{count}"
     subprocess.run(["psql", f"{postgres}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"],
                    check=True)
     subprocess.run(["psql", f"{postgres}/postgres", "-q", "-c", f"CREATE DATABASE {name}"],
@@ -227,8 +231,9 @@ def database_url(engine: str, count: int, postgres: str) -> str:
     return f"{postgres}/{name}"
 
 
-def run_one(engine: str, count: int, repeats: int, postgres: str) -> dict[str, Any]:
-    url = database_url(engine, count, postgres)
+def run_one(engine: str, count: int, repeats: int, postgres: str,
+            prefix: str) -> dict[str, Any]:
+    url = database_url(engine, count, postgres, prefix)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "gongkai.settings",
            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
            "DEBUG": "0", "LOG_LEVEL": "WARNING", "GONGKAI_VAR_DIR": str(RESULTS / "var"),
@@ -272,13 +277,15 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL, no database")
+    parser.add_argument("--db-prefix", default="gongkai_bench_search",
+                        help="PostgreSQL database name prefix (the size is appended)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.repeats), ensure_ascii=False))
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [run_one(engine, int(size), args.repeats, args.postgres)
+    results = [run_one(engine, int(size), args.repeats, args.postgres, args.db_prefix)
                for size in args.sizes.split(",") for engine in args.engines.split(",")]
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"search-{stamp}.json").write_text(json.dumps(results, ensure_ascii=False,

@@ -14,8 +14,12 @@ def create_search_index(apps, schema_editor):
 
 
 def drop_search_index(apps, schema_editor):
-    table = "gk_search_chunk" if schema_editor.connection.vendor == "postgresql" else "gk_search_fts"
-    schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+    if schema_editor.connection.vendor == "postgresql":
+        tables = ["gk_search_chunk", "gk_search_filter"]
+    else:
+        tables = ["gk_search_fts"]
+    for table in tables:
+        schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class Migration(migrations.Migration):
