@@ -54,7 +54,7 @@ def test_it_finds_every_entry_deleted_behind_its_back():
 
 
 def test_it_finds_the_newest_entries_deleted():
-    _first, second, third = record_three()
+    _first, _second, third = record_three()
     AuditLogEntry.objects.filter(seq=third.seq).delete()
     assert audit.verify_chain() == third.seq
 
