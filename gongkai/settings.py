@@ -293,8 +293,11 @@ GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES", 30)
 GONGKAI_STAFF_2FA = env("GONGKAI_STAFF_2FA", "optional" if DEBUG else "required")
 # Signed-in staff idle this many seconds are signed out (0 = never).
 GONGKAI_STAFF_IDLE_TIMEOUT = env_int("GONGKAI_STAFF_IDLE_TIMEOUT", 30 * 60)
-# Fernet keys for personal fields at rest, newest first (gongkai/core/crypto.py).
+# Fernet keys for personal fields at rest (TOTP secrets, reporters' identities), newest
+# first (gongkai/core/crypto.py, rotation in docs/security.md). Without keys only DEBUG (and
+# the test settings) fall back to a key derived from SECRET_KEY; elsewhere encrypting fails.
 GONGKAI_FIELD_KEYS = env_list("GONGKAI_FIELD_KEYS", [])
+GONGKAI_FIELD_KEYS_DERIVED = DEBUG
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -393,4 +396,4 @@ LOGGING = {
 GONGKAI_TIMELINESS_WARNING_WORKDAYS = env_int("GONGKAI_TIMELINESS_WARNING_WORKDAYS", 5)
 
 # Run by `gongkai periodic` (cron, every minute in production).
-GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process"]
+GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process", "consultation_reminders"]

@@ -14,6 +14,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from gongkai.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+GONGKAI_FIELD_KEYS_DERIVED = True  # encrypted fields: a key derived from SECRET_KEY
 
 # Search indexing on every page save costs two tasks per save; tests that exercise
 # search switch it back on with override_settings.

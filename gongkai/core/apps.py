@@ -7,9 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
+        from gongkai.core import crypto
         from gongkai.core.search import pages
         from gongkai.core.security import checks as _checks  # noqa: F401 - registers them
         from gongkai.core.security import signals as security_signals
 
         pages.connect()
+        crypto.register_encrypted_field("core.StaffAuthState", "totp_secret_encrypted")
         security_signals.connect()
