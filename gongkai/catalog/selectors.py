@@ -134,3 +134,51 @@ def document_is_public(document: Any) -> bool:
     sources = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
     page_ids = [int(pk) for pk in sources.values_list("object_id", flat=True) if pk.isdigit()]
     return bool(page_ids) and visible_pages(Page.objects.filter(id__in=page_ids)).exists()
+
+
+# --- The annual report (gongkai.annual_reports reads these) ------------------------------
+
+
+def article20_item1_documents(agency: Agency, *, rules: bool) -> QuerySet[DisclosureItemPage]:
+    """The agency's published 第二十条第（一）项 documents (drafts never count), excluding
+    解读: 规章 (``rules=True``; published as 政府令, genre 命令（令）) or 行政规范性文件
+    (every other genre)."""
+    from gongkai.catalog.enums import Article20Item
+
+    queryset = items_of_agency(agency).filter(
+        article20_item=Article20Item.RULES_AND_NORMATIVE_DOCUMENTS,
+        first_published_at__isnull=False, interpretationpage__isnull=True,
+    )
+    return (queryset.filter(genre=Genre.ORDER) if rules
+            else queryset.exclude(genre=Genre.ORDER))
+
+
+def issued_in(queryset: QuerySet[DisclosureItemPage], year: int) -> QuerySet[DisclosureItemPage]:
+    """本年制发: 成文日期 in the year."""
+    return queryset.filter(formed_on__year=year)
+
+
+def abolished_in(queryset: QuerySet[DisclosureItemPage],
+                 year: int) -> QuerySet[DisclosureItemPage]:
+    """本年废止: became 失效 or 废止 in the year."""
+    return queryset.exclude(validity=Validity.VALID).filter(validity_changed_on__year=year)
+
+
+def in_force_at_end_of(queryset: QuerySet[DisclosureItemPage],
+                       year: int) -> QuerySet[DisclosureItemPage]:
+    """现行有效 on 31 December: made by then and not yet 失效/废止 (an item marked 失效
+    without a date counts as no longer in force)."""
+    end = dt.date(year, 12, 31)
+    return queryset.filter(formed_on__lte=end).filter(
+        Q(validity=Validity.VALID) | Q(validity_changed_on__gt=end)
+    )
+
+
+def proactive_items_published_in(agency: Agency, year: int) -> QuerySet[DisclosureItemPage]:
+    """Items first published in the year (主动公开), for the report's 总体情况."""
+    from gongkai.catalog.enums import DisclosureMethod
+
+    return items_of_agency(agency).filter(
+        first_published_at__year=year, disclosure_method=DisclosureMethod.PROACTIVE,
+        interpretationpage__isnull=True,
+    )

@@ -333,3 +333,22 @@ LETTER_KIND_CHOICES: list[tuple[str, Any]] = [
     *((o.value, format_lazy("答复：{}", o.label)) for o in Outcome),
 ]
 
+
+
+# --- 行政复议 and 行政诉讼 against OGI decisions (table 四 of the annual report) -------------
+
+
+class RemedyOutcome(models.TextChoices):
+    """The result of a 行政复议 or 行政诉讼 about an OGI decision, as table 四 counts it.
+    A case without a result (or with its result after 31 December) is 尚未审结."""
+
+    UPHELD = "upheld", _("结果维持")
+    CORRECTED = "corrected", _("结果纠正")
+    OTHER = "other", _("其他结果")
+
+
+class LitigationRoute(models.TextChoices):
+    """Table 四's two 行政诉讼 groups."""
+
+    DIRECT = "direct", _("未经复议直接起诉")
+    AFTER_REVIEW = "after_review", _("复议后起诉")

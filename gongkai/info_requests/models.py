@@ -26,6 +26,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import Agency
+from gongkai.core.storage import AtomicWritesMixin
 from gongkai.core.text.pii import Kind, mask_value
 from gongkai.info_requests.clock import ANSWER_DAYS, DEFAULT_CORRECTION_PERIOD_DAYS
 from gongkai.info_requests.enums import (
@@ -264,7 +265,7 @@ def private_media_root() -> Path:
     return Path(configured) if configured else Path(settings.VAR_DIR) / "private"
 
 
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(AtomicWritesMixin, FileSystemStorage):
     """File storage under ``private_media_root()``, read at use time (tests override it)
     and with no URL."""
 
@@ -377,3 +378,4 @@ class FeeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id}: {self.amount}"
 from gongkai.info_requests.models_publication import *  # noqa: F403,E402
+from gongkai.info_requests.models_remedies import *  # noqa: F403,E402

@@ -9,18 +9,27 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from gongkai.core.agencies import scope_to_user
+from gongkai.core.models import Agency
 from gongkai.core.selectors import load_calendar
 from gongkai.core.workdays import WorkdayCalendar
 from gongkai.info_requests.clock import CaseFacts, Deadlines, Event, compute_deadlines
 from gongkai.info_requests.enums import CLOSED_STATUSES, EventKind
-from gongkai.info_requests.models import Application, ApplicationEvent, RequestSettings
+from gongkai.info_requests.models import (
+    Application,
+    ApplicationEvent,
+    FeeRecord,
+    OgiLitigationCase,
+    OgiReviewCase,
+    RequestSettings,
+)
 
 # Events that fix the receipt date; the clock takes that date as ``received_on`` and does not
 # need the events themselves.
@@ -198,3 +207,69 @@ def public_events(application: Application) -> list[PublicEvent]:
         PublicEvent(e.on, str(EventKind(e.kind).label), EVENT_BASIS.get(e.kind, ""))
         for e in application.events.order_by("on", "id")
     ]
+
+
+# --- The annual report's table 三 and 四 (gongkai.annual_reports reads these) ----------------
+#
+# An application counts from its 收到申请之日 (``received_on``; one not yet received is not
+# counted) to its 办结日期 (``closed_on``). For a year Y: new = received in Y; carried in =
+# received before Y and not closed before Y; an outcome row = closed in Y; carried out =
+# received by 31 December Y and not closed by then. So R1 (一+二 = 三（七）+四) and X1 (this
+# year's 二 = last year's 四) hold by construction.
+
+
+def report_applications(agency: Agency) -> QuerySet[Application]:
+    return Application.objects.filter(agency=agency, received_on__isnull=False)
+
+
+def received_in(queryset: QuerySet[Application], year: int) -> QuerySet[Application]:
+    return queryset.filter(received_on__year=year)
+
+
+def carried_into(queryset: QuerySet[Application], year: int) -> QuerySet[Application]:
+    start = dt.date(year, 1, 1)
+    return queryset.filter(received_on__lt=start).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+
+
+def closed_in(queryset: QuerySet[Application], year: int) -> QuerySet[Application]:
+    """Applications that ended in the year (with their outcome; a case closed without one —
+    withdrawn — counts as （六）3.其他)."""
+    return queryset.filter(closed_on__year=year)
+
+
+def carried_out_of(queryset: QuerySet[Application], year: int) -> QuerySet[Application]:
+    end = dt.date(year, 12, 31)
+    return queryset.filter(received_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+
+
+def fees_paid_in(agency: Agency, year: int) -> QuerySet[FeeRecord]:
+    """信息处理费 actually collected in the year (a notice not paid is not income)."""
+    return FeeRecord.objects.filter(application__agency=agency, paid_on__year=year)
+
+
+def remedy_cases_in(model: type[OgiReviewCase] | type[OgiLitigationCase], agency: Agency,
+                    year: int) -> QuerySet[Any]:
+    """Cases counted in year Y's table 四: filed in Y, plus earlier cases concluded in Y (so
+    every result is counted once). A case without a result by 31 December is 尚未审结."""
+    return model.objects.filter(agency=agency).filter(
+        Q(filed_on__year=year) | Q(filed_on__year__lt=year, concluded_on__year=year))
+
+
+def year_counts(agency: Agency, year: int) -> list[dict[str, Any]]:
+    """The four counts above in one pass over the year's applications, per applicant type
+    and outcome: rows of ``applicant_type``, ``outcome``, ``new``, ``carried_in``,
+    ``closed``, ``carried_out`` (the same definitions as ``received_in`` … ``carried_out_of``;
+    a test checks that they agree)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    open_at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
+    return list(
+        report_applications(agency)
+        .filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .order_by().values("applicant_type", "outcome")
+        .annotate(new=Count("id", filter=Q(received_on__gte=start)),
+                  carried_in=Count("id", filter=Q(received_on__lt=start)),
+                  closed=Count("id", filter=Q(closed_on__lte=end)),
+                  carried_out=Count("id", filter=open_at_end))
+    )

@@ -11,10 +11,12 @@ from wagtail.admin.menu import MenuItem
 from gongkai.core.agencies import agencies_for
 from gongkai.info_requests import admin_views as views
 from gongkai.info_requests.admin_intake import IntakeView
+from gongkai.info_requests.admin_remedies import RemediesView
 
 workbench_urls = [
     path("", views.QueueView.as_view(), name="queue"),
     path("register/", IntakeView.as_view(), name="intake"),
+    path("remedies/", RemediesView.as_view(), name="remedies"),
     path("<int:pk>/", views.CaseView.as_view(), name="case"),
     path("<int:pk>/action/<slug:action>/", views.ActionView.as_view(), name="action"),
     path("<int:pk>/letters/new/", views.NewLetterView.as_view(), name="new_letter"),
