@@ -75,7 +75,7 @@ def census_city_item() -> ItemSpec:
                               url=fg.CENSUS_BULLETIN_URL, grade="A")
     )
     return ItemSpec(
-        agency=CITY_SLUG, column="tjsj", slug="qipu-gongbao-2", formed_on=CENSUS_DATE,
+        agency=CITY_SLUG, column="tjgb", slug="qipu-gongbao-2", formed_on=CENSUS_DATE,
         published_at=at(2021, 6, 18, 10, 0),
         title="鞍山市第七次全国人口普查公报（第二号）数据摘录：各县（市）区常住人口",
         summary="2020年11月1日零时全市及各县（市）区常住人口和占全市比重（普查初步汇总数）。",
@@ -227,7 +227,7 @@ def haicheng_2020_item() -> ItemSpec:
     )
     # The bulletin's own date is not in the data; the demo assumes the end of April 2021.
     return ItemSpec(
-        agency="haicheng", column="tjsj", slug="2020-tongjigongbao", formed_on=dt.date(2021, 4, 30),
+        agency="haicheng", column="tjgb", slug="2020-tongjigongbao", formed_on=dt.date(2021, 4, 30),
         published_at=at(2021, 5, 6, 9, 0),
         title="2020年海城市国民经济和社会发展统计公报（数据摘录）",
         summary="2020年海城市地区生产总值、三次产业、人口和财政收支主要数据。", body=body,
@@ -238,9 +238,39 @@ def haicheng_2020_item() -> ItemSpec:
     )
 
 
+def yearbook_item() -> ItemSpec:
+    """A 统计年鉴 entry: the yearbook files are attachments. The demo has no real yearbook,
+    so the files are the census table above, labelled as a demo extract."""
+    body = (
+        p("【说明】统计年鉴以文件形式公开，请下载附件查看。本条目为演示内容：附件为根据"
+          f"{CENSUS_DOCUMENT}整理的人口表格，不是《鞍山统计年鉴》原件。",
+          "年鉴收录的数据以本局正式发布的统计公报和统计数据为准；表格数据也可以在“统计数据查询”"
+          "中按指标、地区和时期查询和下载。")
+        # No data grade here: the grades label real published figures, and this entry is not
+        # a real yearbook (the demo tests hold graded-A-only pages to be the bureau's own).
+        + p(f"数据来源：{CENSUS_DOCUMENT}，2021年6月18日（{escape(fg.CENSUS_BULLETIN_URL)}）。"
+            "年鉴条目和发布日期为演示设定。")
+    )
+    # Assumed: the yearbook with the census tables came out at the end of 2021.
+    return ItemSpec(
+        agency=CITY_SLUG, column="tjnj", slug="2021-nianjian-renkou",
+        formed_on=dt.date(2021, 12, 20), published_at=at(2021, 12, 24, 9, 0),
+        title="鞍山统计年鉴（演示摘录）：第七次全国人口普查各县（市）区常住人口",
+        summary="年鉴文件（Excel 表格和 PDF 说明）：2020年11月1日零时各县（市）区常住人口。",
+        body=body, theme=THEME_STATISTICS, genre=Genre.OTHER,
+        article20_item=Article20Item.STATISTICS, keywords="统计年鉴 常住人口 第七次全国人口普查",
+        source=CENSUS_DOCUMENT,
+        demo_note="演示用年鉴条目：附件整理自七普公报第二号，不是年鉴原件。",
+        attachments=(AttachmentSpec("xlsx-census", "anshan-nianjian-2021-renkou.xlsx",
+                                    "人口：各县（市）区常住人口（Excel表格）"),
+                     AttachmentSpec("pdf", "anshan-nianjian-2021-shuoming.pdf",
+                                    "年鉴编辑说明（PDF）")),
+    )
+
+
 def statistics_items() -> list[ItemSpec]:
     items = [census_city_item(), household_city_item(), economy_2021_item(), gdp_2022_item(),
-             haicheng_2020_item()]
+             haicheng_2020_item(), yearbook_item()]
     items += [census_county_item(slug, n) for n, slug in enumerate(CENSUS_REGION_OF_AGENCY)]
     items += [household_county_item(slug, n) for n, slug in enumerate(HOUSEHOLD_REGION_OF_AGENCY)]
     return items

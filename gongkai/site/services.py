@@ -51,7 +51,9 @@ STATUTORY_COLUMNS = (
 )
 TOP_COLUMNS = (
     ColumnSpec("统计数据", "tjsj", ColumnKind.STATISTICS,
-               intro="<p>统计公报、统计数据发布与数据解读。</p>"),
+               intro="<p>统计公报、统计数据发布与数据解读。</p>",
+               # Existing agencies get these from gongkai.official_stats.columns.
+               children=(ColumnSpec("统计公报", "tjgb"), ColumnSpec("统计年鉴", "tjnj"))),
     ColumnSpec("互动交流", "hdjl", ColumnKind.INTERACTION,
                intro="<p>咨询、投诉、建议和常见问题。</p>"),
     ColumnSpec("专题专栏", "ztzl", ColumnKind.TOPICS,
