@@ -161,9 +161,13 @@ class ColumnPage(ColumnBase):
     show_in_navigation = models.BooleanField(_("显示在主导航"), default=False)
 
     template = "catalog/column_page.html"
+    # The engagement page types (专题专栏 above all) are named, not imported: Wagtail resolves
+    # the strings lazily, so the catalog still imports nothing of that app.
     subpage_types = ["catalog.ColumnPage", "catalog.DisclosureItemPage",
                      "catalog.InterpretationPage", "catalog.GuidePage",
-                     "catalog.ApplyEntryPage", "catalog.CatalogPage"]
+                     "catalog.ApplyEntryPage", "catalog.CatalogPage",
+                     "engagement.CampaignPage", "engagement.EventPage", "engagement.SurveyPage",
+                     "engagement.TrainingMaterialsPage"]
 
     content_panels = [*ColumnBase.content_panels, FieldPanel("kind")]
     promote_panels = [*Page.promote_panels, FieldPanel("show_in_navigation")]

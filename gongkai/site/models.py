@@ -38,6 +38,7 @@ class PlatformHomePage(PublicPageMixin, Page):  # type: ignore[misc]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from gongkai.catalog.selectors import public_items
+        from gongkai.site import sections
 
         context = super().get_context(request, *args, **kwargs)
         agencies = Agency.objects.filter(home_page__live=True).select_related("home_page")
@@ -45,6 +46,7 @@ class PlatformHomePage(PublicPageMixin, Page):  # type: ignore[misc]
         if self.primary_agency is not None:
             context["latest"] = public_items(agency=self.primary_agency)[:8]
         context["latest_all"] = public_items()[:8]
+        context["service_links"] = sections.platform_links()
         return context
 
 
@@ -63,9 +65,11 @@ class AgencyHomePage(PublicPageMixin, Page):  # type: ignore[misc]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from gongkai.catalog.selectors import public_items
+        from gongkai.site import sections
 
         context = super().get_context(request, *args, **kwargs)
         agency = self.agency
         context["latest"] = public_items(agency=agency)[:10] if agency else []
         context["columns"] = visible_pages(self.get_children()).specific()
+        context["service_links"] = sections.home_links(agency) if agency else []
         return context

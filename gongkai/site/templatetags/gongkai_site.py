@@ -84,3 +84,26 @@ def canonical_url(context: dict[str, Any]) -> str:
         if url:
             return url
     return request.build_absolute_uri(request.path) if request is not None else ""
+
+
+@register.simple_tag
+def section_extras(page: Any) -> dict[str, Any] | None:
+    """The links a section page gives to the other apps' public pages (site/sections.py),
+    or None when it has none (an ordinary column)."""
+    from gongkai.catalog.models import OpenGovIndexPage
+    from gongkai.site import sections
+
+    if isinstance(page, OpenGovIndexPage):
+        agency = page.agency
+        extras: dict[str, Any] = {"groups": sections.open_gov_groups(agency) if agency else [],
+                                  "campaigns": [], "topic_pages": []}
+    else:
+        extras = sections.column_extras(page)
+    return extras if any(extras.values()) else None
+
+
+@register.simple_tag
+def subscribe_url(kind: str, key: Any) -> str:
+    from gongkai.site import sections
+
+    return sections.subscribe_url(kind, "" if key is None else str(key))
