@@ -283,10 +283,16 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
         path = folder / name
         if path.exists():
             text = decode_bytes(path.read_bytes()).text
-            rows = (json.loads(text) if name.endswith(".json")
-                    else list(csv.DictReader(io.StringIO(text))))
+            try:
+                # newline="": a bare CR ends a row (old Mac files) instead of failing in csv.
+                rows = (json.loads(text) if name.endswith(".json")
+                        else list(csv.DictReader(io.StringIO(text, newline=""))))
+            except csv.Error as exc:  # a field over csv's size limit, a stray quote
+                raise ValueError(str(exc)) from exc
             if isinstance(rows, dict):
                 rows = rows.get("files") or rows.get("items") or []
+            if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+                raise ValueError(_("清单应为对象的列表，每个对象描述一个文件。"))
             return {row["file"]: row for row in map(_canonical_row, rows) if row.get("file")}
     return {}
 
