@@ -148,7 +148,7 @@ def time_queries(queries: list[tuple[str, dict[str, Any]]], repeats: int,
             "p95_ms": round(percentile(samples, 0.95), 2), "samples": len(samples)}
 
 
-def worker(count: int, repeats: int) -> dict[str, Any]:
+def worker(count: int, repeats: int, reuse: bool = False) -> dict[str, Any]:
     """Runs inside a process configured for one database (see main)."""
     sys.path.insert(0, str(ROOT))
     import django
@@ -166,8 +166,11 @@ def worker(count: int, repeats: int) -> dict[str, Any]:
         unregister_source(source.name)
     register_source(BenchSource(count))
     started = time.perf_counter()
-    indexing.rebuild()
-    build_seconds = time.perf_counter() - started
+    if reuse and SearchDocument.objects.count() == count:
+        build_seconds = 0.0  # --reuse: query the index an earlier run built
+    else:
+        indexing.rebuild()
+        build_seconds = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE gk_search_chunk")
@@ -217,13 +220,17 @@ def _time_date_sort(texts: list[str], repeats: int) -> dict[str, float]:
             "p95_ms": round(percentile(samples, 0.95), 2), "samples": len(samples)}
 
 
-def database_url(engine: str, count: int, postgres: str, prefix: str) -> str:
+def database_url(engine: str, count: int, postgres: str, prefix: str,
+                 reuse: bool = False) -> str:
     if engine == "sqlite":
         path = RESULTS / f"search-{count}.sqlite3"
-        for leftover in RESULTS.glob(f"search-{count}.sqlite3*"):
-            leftover.unlink()
+        if not reuse:
+            for leftover in RESULTS.glob(f"search-{count}.sqlite3*"):
+                leftover.unlink()
         return f"sqlite:///{path}"
     name = f"{prefix}_{count}"
+    if reuse:
+        return f"{postgres}/{name}"
     subprocess.run(["psql", f"{postgres}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"],
                    check=True)
     subprocess.run(["psql", f"{postgres}/postgres", "-q", "-c", f"CREATE DATABASE {name}"],
@@ -232,8 +239,8 @@ def database_url(engine: str, count: int, postgres: str, prefix: str) -> str:
 
 
 def run_one(engine: str, count: int, repeats: int, postgres: str,
-            prefix: str) -> dict[str, Any]:
-    url = database_url(engine, count, postgres, prefix)
+            prefix: str, reuse: bool = False) -> dict[str, Any]:
+    url = database_url(engine, count, postgres, prefix, reuse)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "gongkai.settings",
            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
            "DEBUG": "0", "LOG_LEVEL": "WARNING", "GONGKAI_VAR_DIR": str(RESULTS / "var"),
@@ -242,7 +249,8 @@ def run_one(engine: str, count: int, repeats: int, postgres: str,
     subprocess.run([PYTHON, "-m", "gongkai", "migrate", "--no-input", "-v", "0"], env=env,
                    check=True, cwd=ROOT)
     log(f"{engine} {count}: index and query")
-    done = subprocess.run([PYTHON, __file__, "--worker", str(count), "--repeats", str(repeats)],
+    done = subprocess.run([PYTHON, __file__, "--worker", str(count), "--repeats", str(repeats),
+                           *(["--reuse"] if reuse else [])],
                           env=env, check=False, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stderr)
@@ -279,13 +287,16 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL, no database")
     parser.add_argument("--db-prefix", default="gongkai_bench_search",
                         help="PostgreSQL database name prefix (the size is appended)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the databases an earlier run built, without rebuilding")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.repeats), ensure_ascii=False))
+        print(json.dumps(worker(args.worker, args.repeats, args.reuse), ensure_ascii=False))
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [run_one(engine, int(size), args.repeats, args.postgres, args.db_prefix)
+    results = [run_one(engine, int(size), args.repeats, args.postgres, args.db_prefix,
+                       args.reuse)
                for size in args.sizes.split(",") for engine in args.engines.split(",")]
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"search-{stamp}.json").write_text(json.dumps(results, ensure_ascii=False,

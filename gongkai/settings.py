@@ -220,7 +220,8 @@ STORAGES = {
     # S3-compatible storage: install django-storages and set
     # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage plus its AWS_* variables.
     "default": {
-        "BACKEND": env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+        # Atomic writes: a full disk never leaves a half-written upload (core/storage.py).
+        "BACKEND": env("MEDIA_STORAGE_BACKEND", "gongkai.core.storage.AtomicFileSystemStorage")
     },
     "staticfiles": {
         "BACKEND": (
@@ -396,4 +397,7 @@ LOGGING = {
 GONGKAI_TIMELINESS_WARNING_WORKDAYS = env_int("GONGKAI_TIMELINESS_WARNING_WORKDAYS", 5)
 
 # Run by `gongkai periodic` (cron, every minute in production).
-GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process", "consultation_reminders"]
+GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process", "consultation_reminders",
+                             "annual_report_reminders",
+                             "subscriptions send-digests", "events send-reminders"]
+

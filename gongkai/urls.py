@@ -12,12 +12,17 @@ from gongkai.catalog import feeds
 from gongkai.catalog import views as catalog_views
 from gongkai.core import views as core_views
 from gongkai.core.search import views as search_views
+from gongkai.enforcement.sitemaps import DrawSitemap, PenaltySitemap
+from gongkai.official_stats.sitemaps import ReleaseSitemap
 from gongkai.site import views as site_views
 from gongkai.site.sitemaps import PageSitemap
 
 admin_patterns = decorate_urlpatterns(
     wagtailadmin_urls.urlpatterns, csp(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
 )
+
+# A POST stopped by a database or storage fault keeps what was typed (core/unavailable.py).
+handler500 = "gongkai.core.unavailable.server_error"
 
 urlpatterns = [
     path("admin/", include(admin_patterns)),
@@ -37,7 +42,9 @@ urlpatterns = [
     path("feeds/<slug:agency_slug>/atom.xml", feeds.AgencyAtomFeed(), name="agency_atom"),
     path("feeds/column/<int:page_id>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),
     path("feeds/column/<int:page_id>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}},
+    path("sitemap.xml", sitemap,
+         {"sitemaps": {"pages": PageSitemap, "stat_releases": ReleaseSitemap,
+                       "penalties": PenaltySitemap, "draws": DrawSitemap}},
          name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap/", site_views.site_map, name="site_map"),

@@ -39,6 +39,11 @@ from gongkai.core.selectors import load_calendar
 from gongkai.core.services import agency_collection
 from gongkai.demo import accounts, content, files
 from gongkai.demo.agencies import AGENCIES, CITY_SLUG, agency_fields, agency_spec
+from gongkai.demo.annual_reports import ensure_annual_reports
+from gongkai.demo.consultations import ensure_consultations
+from gongkai.demo.enforcement import ensure_enforcement
+from gongkai.demo.engagement import ensure_engagement
+from gongkai.demo.official_stats import ensure_official_stats, ensure_statistics_columns
 from gongkai.demo.requests import ensure_requests
 from gongkai.demo.specs import AttachmentSpec, ItemSpec
 from gongkai.site.models import PlatformHomePage
@@ -276,10 +281,16 @@ def load(*, progress: bool) -> Summary:
         else:
             summary.users_created += 1
         fill_guides(agencies, admin)
+        ensure_statistics_columns(agencies, admin)  # 统计公报/统计年鉴 before items go in
         builder = ItemBuilder(agencies, admin, summary)
         for spec in specs:
             bar.set_postfix_str(agency_spec(spec.agency).name)
             builder.ensure(spec)
             bar.update()
         ensure_requests(agencies, admin)  # 依申请公开 cases (gongkai/demo/requests.py)
+        ensure_enforcement(agencies, admin)  # 统计执法公开 (gongkai/demo/enforcement.py)
+        ensure_consultations(agencies, admin)  # 互动交流 (gongkai/demo/consultations.py)
+        ensure_official_stats(agencies, admin)  # 统计数据发布 (gongkai/demo/official_stats.py)
+        ensure_annual_reports(agencies, admin)  # 年度报告 (gongkai/demo/annual_reports.py)
+        ensure_engagement(agencies, admin)  # 专题与公众参与 (gongkai/demo/engagement.py)
     return summary

@@ -22,7 +22,22 @@ pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"]
                                  != "django.db.backends.postgresql",
                                  reason="row locks under concurrent sign-ups: PostgreSQL only"),
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_root(transactional_db: Any) -> None:
+    """A previous transactional test's flush may have removed what migrations seeded (the
+    page tree's root, its locale, the root collection); put them back before the platform and agency fixtures
+    build on them. (serialized_rollback would restore them, but its content types clash
+    with those a non-serialized flush recreated on the same worker.)"""
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 THREADS = 12
 CAPACITY = 5
