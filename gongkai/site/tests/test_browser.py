@@ -6,14 +6,21 @@ critical violations on each public page type.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gongkai.testing import column, make_item, require_service
+from gongkai.core.enums import StaffRole
+from gongkai.site.tests.browser_support import (
+    AXE,
+    MODES,
+    error_is_announced,
+    repair_collection_tree,
+    serious_violations,
+    tab_through,
+)
+from gongkai.site.tests.page_types import build_paths, seed_every_app
+from gongkai.testing import column, make_item, make_user, require_service
 
 # The live server needs committed data; serialized_rollback restores what migrations seeded
 # (root page, holiday table, theme classification) after each test flushes the database.
@@ -22,41 +29,35 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    require_service("Chromium", Path(CHROMIUM).exists(), "install Debian's chromium package")
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test code around it is
-    # ordinary synchronous Django code, which Django would otherwise refuse to run.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
+# Page types of the first site checks; the axe audit covers every type in page_types.py.
+CORE_PAGES = ["platform", "agency", "open_gov", "guide", "catalog", "column", "item",
+              "workdays", "sitemap", "search", "search_empty", "apply", "track",
+              "reading_room"]
+TYPE = "type:"  # site_urls keys of the page types of page_types.PAGE_TYPES
 
 
 @pytest.fixture
-def site_urls(live_server: Any, anshan: Any, platform: Any) -> dict[str, str]:
+def site_urls(live_server: Any, anshan: Any, haicheng: Any, platform: Any) -> dict[str, str]:
     from django.core.cache import cache
 
     cache.clear()  # site root paths cached before the last flush are stale
+    repair_collection_tree()
     platform.primary_agency = anshan
     platform.save()
     item = make_item(column(anshan), title="关于做好2024年统计工作的通知",
                      doc_number="鞍统发〔2024〕1号")
+    # Every app's pages with the data its own demo builder makes (realistic, one call each).
+    admin = make_user("browser-admin", superuser=True)
+    for role in (StaffRole.EDITOR, StaffRole.APPROVER):  # who drafts and who reviews replies
+        make_user(f"anshan-{role.value}", agency=anshan, role=role)
+    seed_every_app({"anshan": anshan, "haicheng": haicheng}, admin)
+    cache.clear()
+    paths, missing = build_paths(anshan)
+    # A page type listed but without data is a failure of the audit, not a silent skip.
+    assert missing == {}, missing
     base = live_server.url
     return {
+        **{f"{TYPE}{name}": f"{base}{path}" for name, path in paths.items()},
         "platform": f"{base}/",
         "agency": f"{base}/{anshan.slug}/",
         "open_gov": f"{base}/{anshan.slug}/zwgk/",
@@ -229,45 +230,112 @@ def check_pinyin_pages_fit_a_360_pixel_phone(browser, site_urls):
     context.close()
 
 
-def check_axe_finds_no_serious_violations(browser, site_urls, elder=False, script=""):
+def audit(browser, site_urls, names, mode_paths):
     # The page's own CSP forbids injected scripts; only the test's axe script bypasses it.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
-    if elder:
-        page.goto(site_urls["platform"].rstrip("/") + "/mode/elder/")
-    if script:
-        page.goto(site_urls["platform"].rstrip("/") + f"/mode/script/{script}/")
-    serious = {}
-    for name in ["platform", "agency", "open_gov", "guide", "catalog", "column", "item",
-                 "workdays", "sitemap", "search", "search_empty", "apply", "track",
-                 "reading_room"]:
-        page.goto(site_urls[name])
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
-        )
-        found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                 for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    for path in mode_paths:
+        page.goto(site_urls["platform"].rstrip("/") + path)
+    serious: dict[str, Any] = {}
+    for name in names:
+        response = page.goto(site_urls[name])
+        if response is None or response.status != 200:
+            serious[name] = f"HTTP {response.status if response else '?'}"
+            continue
+        found = serious_violations(page)
         if found:
             serious[name] = found
-    assert serious == {}
     context.close()
+    return serious
+
+
+def every_page_type(site_urls):
+    return [name for name in site_urls if name.startswith(TYPE)]
+
+
+def check_axe_finds_no_serious_violations(browser, site_urls):
+    assert audit(browser, site_urls, every_page_type(site_urls), MODES["normal"]) == {}
 
 
 def check_axe_in_elder_mode(browser, site_urls):
-    check_axe_finds_no_serious_violations(browser, site_urls, elder=True)
+    assert audit(browser, site_urls, every_page_type(site_urls), MODES["elder"]) == {}
 
 
 def check_axe_in_traditional_mode(browser, site_urls):
-    check_axe_finds_no_serious_violations(browser, site_urls, script="traditional")
+    assert audit(browser, site_urls, every_page_type(site_urls), MODES["traditional"]) == {}
 
 
 def check_axe_in_pinyin_mode(browser, site_urls):
-    check_axe_finds_no_serious_violations(browser, site_urls, script="pinyin")
+    assert audit(browser, site_urls, every_page_type(site_urls), MODES["pinyin"]) == {}
 
 
 def check_axe_in_pinyin_and_elder_mode(browser, site_urls):
-    check_axe_finds_no_serious_violations(browser, site_urls, elder=True, script="pinyin")
+    assert audit(browser, site_urls, CORE_PAGES, MODES["elder"] + MODES["pinyin"]) == {}
+
+
+def check_every_keyboard_stop_shows_its_focus_in_document_order(browser, site_urls):
+    """Tab through the header, navigation and the start of the content of a form page and a
+    content page: each stop is :focus-visible with a computed outline or box-shadow, and the
+    stops follow the document (no positive tabindex reorders them)."""
+    page = browser.new_page()
+    problems = {}
+    for name in ["item", f"{TYPE}consultation form", f"{TYPE}data table"]:
+        page.goto(site_urls[name])
+        assert page.locator("[tabindex]:not([tabindex='0']):not([tabindex='-1'])").count() == 0
+        page.evaluate("""() => { window.__stops = [];
+            document.addEventListener('focusin', e => window.__stops.push(e.target)); }""")
+        stops = tab_through(page, 30)
+        invisible = [s for s in stops if s["tag"] and not (s["visible"]
+                                                           and (s["outline"] or s["shadow"]))]
+        # Up to the first stop seen twice: past the footer, Tab wraps round to the top.
+        in_order = page.evaluate("""() => {
+            const stops = window.__stops, first = stops.findIndex((el, i) => stops.indexOf(el) < i);
+            const round = first < 0 ? stops : stops.slice(0, first);
+            return round.every((el, i) => i === 0 || !!(round[i - 1].compareDocumentPosition(el)
+                                                         & Node.DOCUMENT_POSITION_FOLLOWING));
+        }""")
+        if invisible or not in_order:
+            problems[name] = {"invisible": invisible[:3], "in_order": in_order}
+    page.close()
+    assert problems == {}
+
+
+# Forms that must announce their errors: page type → what the keyboard user presses.
+FORMS = ["application form", "consultation form", "violation report form",
+         "event registration", "survey", "subscription form", "application tracking",
+         "consultation tracking"]
+
+
+def check_forms_announce_errors_to_screen_readers(browser, site_urls):
+    """Submit each form empty from the keyboard: the first invalid field has aria-invalid
+    and a description that exists, and an alert is shown (or focus moves to it)."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: dict[str, Any] = {}
+    for name in FORMS:
+        page.goto(site_urls[f"{TYPE}{name}"])
+        # The form's own submit button (the application form's first button only looks up
+        # published information and validates nothing).
+        form = "main form:is([method=post], [method=POST])"
+        button = page.locator(f"{form} button[name=action][value=submit]").first
+        if button.count() == 0:
+            button = page.locator(f"{form} button:not([type=button])").first
+        if button.count() == 0:
+            problems[name] = "no form to submit"
+            continue
+        button.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        field = page.locator("main [aria-invalid=true]").first
+        if field.count() == 0:
+            problems[name] = "no field marked invalid"
+            continue
+        selector = f"#{field.get_attribute('id')}"
+        missing = error_is_announced(page, selector)
+        if missing:
+            problems[name] = missing
+    context.close()
+    assert problems == {}
 
 
 CHECKS = [
@@ -285,6 +353,8 @@ CHECKS = [
     check_axe_in_traditional_mode,
     check_axe_in_pinyin_mode,
     check_axe_in_pinyin_and_elder_mode,
+    check_every_keyboard_stop_shows_its_focus_in_document_order,
+    check_forms_announce_errors_to_screen_readers,
 ]
 
 
@@ -297,5 +367,7 @@ def test_the_public_site_works_in_chromium(browser, site_urls):
         try:
             check(browser, site_urls)
         except Exception as error:
-            failures[check.__name__] = f"{type(error).__name__}: {error}"[:1500]
+            failures[check.__name__] = f"{type(error).__name__}: {error}"[:3000]
+    for name, message in failures.items():
+        print(f"--- {name}\n{message}")
     assert failures == {}

@@ -1,0 +1,37 @@
+"""Fixtures shared by the real-browser suites (test_browser*.py): one Chromium per session.
+
+pytest-django's live server is already one per session; the browser is launched once here
+so that every browser test module reuses it (launching costs about a second each time).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gongkai.testing import require_service
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    require_service("Chromium", Path(CHROMIUM).exists(), "install Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test code around it is
+    # ordinary synchronous Django code, which Django would otherwise refuse to run.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
