@@ -28,9 +28,9 @@ pytestmark = [pytest.mark.postgres,
 @pytest.fixture(autouse=True)
 def _wagtail_root(transactional_db: Any) -> None:
     """A previous transactional test's flush may have removed what migrations seeded (the
-    page tree's root, its locale, the root collection); put them back before the platform and agency fixtures
-    build on them. (serialized_rollback would restore them, but its content types clash
-    with those a non-serialized flush recreated on the same worker.)"""
+    page tree's root, its locale, the root collection); put them back before the platform
+    and agency fixtures build on them. (serialized_rollback would restore them, but its
+    content types clash with those a non-serialized flush recreated on the same worker.)"""
     from wagtail.models import Collection, Locale, Page
 
     locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
