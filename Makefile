@@ -9,8 +9,10 @@ export PIP_ROOT_USER_ACTION := ignore
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The browser journeys run in a session of their own: a second live-server test in one
-# session finds Wagtail pages answering 404 after the first one's flush (docs/browser-tests.md).
+# The browser suites run in sessions of their own: a live-server test that follows another
+# transactional test on the same worker finds Wagtail pages answering 404 after that test's
+# flush (docs/browser-tests.md; cause not yet found).
+BROWSER := gongkai/site/tests/test_browser.py
 JOURNEYS := gongkai/site/tests/test_browser_journeys.py
 
 .PHONY: help demo test test-sqlite test-postgres lint typecheck bench serve worker node clean screenshots reliability
@@ -66,7 +68,8 @@ lint: $(VENV)/.dev
 
 test-sqlite: $(VENV)/.dev
 	@echo "== test suite on SQLite"
-	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(JOURNEYS)
+	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(BROWSER) --ignore=$(JOURNEYS)
+	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -q $(BROWSER)
 	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -q $(JOURNEYS)
 
 test-postgres: $(VENV)/.dev
@@ -74,7 +77,8 @@ test-postgres: $(VENV)/.dev
 	@if ! $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		if [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $(POSTGRES_URL): failing (CI=true)."; exit 1; \
 		else echo "SKIPPED: PostgreSQL is not reachable at $(POSTGRES_URL) (set POSTGRES_URL, or start it)."; exit 0; fi; fi
-	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(JOURNEYS)
+	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(BROWSER) --ignore=$(JOURNEYS)
+	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -q $(BROWSER)
 	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -q $(JOURNEYS)
 
 bench: $(VENV)/.dev ## Benchmarks (not part of make test); figures go to docs/performance.md
