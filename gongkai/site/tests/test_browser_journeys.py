@@ -223,7 +223,8 @@ def journey_a_visitor_searches_filters_opens_and_switches_modes(browser, site):
     unfiltered = page.url
     page.locator(".search-facets a").first.click()
     assert page.url != unfiltered and page.locator(".search-hit").count() >= 1
-    page.click(".search-hit h3 a:has-text('统计公报')")
+    # The bulletin itself, not the 统计公报 column that the search also finds.
+    page.click(".search-hit h3 a:has-text('鞍山市2024年国民经济和社会发展统计公报')")
     assert page.inner_text("h1") == "鞍山市2024年国民经济和社会发展统计公报"
     before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.click("a[href^='/mode/script/traditional/']")
