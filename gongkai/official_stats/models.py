@@ -168,7 +168,12 @@ class Observation(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["release", "indicator", "region", "period"],
             name="official_st_obs_unique_in_release")]
+        # Covering on PostgreSQL (ignored elsewhere): a series' rows were written by one
+        # release a month, so each sits on a different heap page; with the cell's columns in
+        # the index a 1,000-cell answer is one index-only scan instead of 1,000 page reads.
         indexes = [models.Index(fields=["indicator", "region", "period", "release_at"],
+                                include=["id", "value", "decimals", "status", "footnote",
+                                         "release"],
                                 name="official_st_obs_series")]
 
     def __str__(self) -> str:
