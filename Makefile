@@ -15,7 +15,7 @@ PORT ?= 8000
 BROWSER := gongkai/site/tests/test_browser.py
 JOURNEYS := gongkai/site/tests/test_browser_journeys.py
 
-.PHONY: help demo test test-sqlite test-postgres lint typecheck bench serve worker node clean screenshots reliability
+.PHONY: audit help demo test test-sqlite test-postgres lint typecheck bench serve worker node clean screenshots reliability
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,8 +63,12 @@ test: $(VENV)/.dev node browsers lint test-sqlite test-postgres ## Lint, then th
 
 lint: $(VENV)/.dev
 	@$(BIN)/ruff check .
-	@$(BIN)/mypy gongkai
+	@$(BIN)/mypy gongkai tools
 	@$(BIN)/bandit -q -r gongkai -x '*/tests/*,*/migrations/*' --severity-level high
+	@$(BIN)/python tools/dependency_audit.py
+
+audit: $(VENV)/.dev ## Known vulnerabilities of every installed package (pip-audit; also part of lint)
+	@GONGKAI_AUDIT_REQUIRED=$${GONGKAI_AUDIT_REQUIRED:-1} $(BIN)/python tools/dependency_audit.py
 
 test-sqlite: $(VENV)/.dev
 	@echo "== test suite on SQLite"

@@ -1,0 +1,1 @@
+"""Developer tooling run by the Makefile (not part of the deployed application)."""
