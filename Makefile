@@ -9,11 +9,6 @@ export PIP_ROOT_USER_ACTION := ignore
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The browser suites run in sessions of their own: a live-server test that follows another
-# transactional test on the same worker finds Wagtail pages answering 404 after that test's
-# flush (docs/browser-tests.md; cause not yet found).
-BROWSER := gongkai/site/tests/test_browser.py
-JOURNEYS := gongkai/site/tests/test_browser_journeys.py
 
 .PHONY: audit help demo test test-sqlite test-postgres lint typecheck bench serve worker node clean screenshots reliability
 
@@ -72,21 +67,18 @@ audit: $(VENV)/.dev ## Known vulnerabilities of every installed package (pip-aud
 
 test-sqlite: $(VENV)/.dev
 	@echo "== test suite on SQLite"
-	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(BROWSER) --ignore=$(JOURNEYS)
-	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -q $(BROWSER)
-	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -q $(JOURNEYS)
+	@env -u DATABASE_URL SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --durations=15
 
 test-postgres: $(VENV)/.dev
 	@echo "== test suite on PostgreSQL ($(POSTGRES_URL))"
 	@if ! $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		if [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $(POSTGRES_URL): failing (CI=true)."; exit 1; \
 		else echo "SKIPPED: PostgreSQL is not reachable at $(POSTGRES_URL) (set POSTGRES_URL, or start it)."; exit 0; fi; fi
-	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --ignore=$(BROWSER) --ignore=$(JOURNEYS)
-	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -q $(BROWSER)
-	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -q $(JOURNEYS)
+	@DATABASE_URL=$(POSTGRES_URL) SECRET_KEY=test-only $(BIN)/pytest -n 2 -q --durations=15
 
 bench: $(VENV)/.dev ## Benchmarks (not part of make test); figures go to docs/performance.md
 	@$(BIN)/python bench/run.py
+	@$(BIN)/python bench/web_stack.py
 	@$(BIN)/python bench/search.py
 	@$(BIN)/python bench/deadlines.py
 	@$(BIN)/python bench/enforcement_draw.py

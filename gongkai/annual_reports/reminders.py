@@ -3,8 +3,9 @@
 ``stage(today, year, status)`` is pure: which reminder an unpublished report needs today —
 in January at 20, 10, 5 and 1 day(s) before the due date (as days pass, the nearest stage
 not yet sent), and once when it becomes late. Mails go to the agency's 审核发布 and 单位管理员
-staff, at most once per agency, year and stage (``ReportReminder``, written in the same
-transaction as the mail), so running the command many times a day repeats nothing.
+staff, at most once per agency, year and stage (the mail outbox's key, then
+``ReportReminder``), so running the command many times a day — or a run killed mid-send —
+repeats nothing.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.annual_reports import selectors
 from gongkai.annual_reports.enums import ReportStatus
 from gongkai.annual_reports.models import AnnualReport, ReportReminder, due_date
+from gongkai.core import mail
 from gongkai.core.enums import StaffRole
 from gongkai.core.models import Agency
 
@@ -93,17 +95,22 @@ def send_reminders(today: dt.date | None = None, *, dry_run: bool = False) -> Su
         summary.planned.append(planned)
         if dry_run:
             continue
-        try:
-            with transaction.atomic():
-                ReportReminder.objects.create(agency=agency, year=year, stage=found,
-                                              sent_at=timezone.now(),
-                                              recipients=len(planned.recipients))
-                if planned.recipients:
-                    subject, body = _message(agency, year, found, status)
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL,
-                              list(planned.recipients))
-        except IntegrityError:  # another run got there first
+        outcome = mail.MailOutcome.SENT
+        if planned.recipients:
+            subject, body = _message(agency, year, found, status)
+            outcome = mail.send_once(
+                f"nb-reminder:{agency.pk}:{year}:{found}",
+                mail.prepared(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL,
+                                           list(planned.recipients)))).outcome
+        if outcome == mail.MailOutcome.IN_PROGRESS:  # another run is sending it
             summary.already_sent += 1
             continue
-        summary.sent += 1
+        with transaction.atomic():
+            _record, created = ReportReminder.objects.get_or_create(
+                agency=agency, year=year, stage=found,
+                defaults={"sent_at": timezone.now(), "recipients": len(planned.recipients)})
+        if created and outcome == mail.MailOutcome.SENT:
+            summary.sent += 1
+        else:
+            summary.already_sent += 1
     return summary

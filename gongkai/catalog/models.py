@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -33,6 +32,7 @@ from gongkai.catalog.blocks import BodyBlock
 from gongkai.catalog.enums import Article20Item, ColumnKind, DisclosureMethod, Genre, Validity
 from gongkai.catalog.forms import DisclosureItemForm
 from gongkai.catalog.panels import LegacyFieldPanel
+from gongkai.core import page_cache
 from gongkai.core.models import Agency
 from gongkai.core.validators import validate_doc_number
 from gongkai.core.visibility import PublicPageMixin, visible_pages
@@ -131,8 +131,11 @@ class ColumnBase(PublicPageMixin, Page):  # type: ignore[misc]
 
         return column_fields(self)
 
-    def paginate(self, request: HttpRequest, queryset: Any) -> PaginatorPage:  # type: ignore[type-arg]
-        paginator = Paginator(queryset, ITEMS_PER_PAGE)
+    def paginate(self, request: HttpRequest, queryset: Any,
+                 count_key: str | None = None) -> PaginatorPage:  # type: ignore[type-arg]
+        from gongkai.catalog.selectors import CachedCountPaginator
+
+        paginator = CachedCountPaginator(queryset, ITEMS_PER_PAGE, count_key)
         return paginator.get_page(request.GET.get("page"))
 
 
@@ -179,7 +182,8 @@ class ColumnPage(ColumnBase):
         context = super().get_context(request, *args, **kwargs)
         context["subcolumns"] = visible_pages(self.get_children().type(ColumnPage)).specific()
         context["items"] = self.paginate(
-            request, self.item_queryset().select_related("index_number_record")
+            request, self.item_queryset().select_related("index_number_record"),
+            count_key=page_cache.key("column-count", self.path),
         )
         return context
 
@@ -228,7 +232,8 @@ class CatalogPage(ColumnBase):
         queryset = selectors.public_items(agency=agency, filters=filters)
         context["filters"] = filters
         context["filter_choices"] = selectors.filter_choices(agency)
-        context["items"] = self.paginate(request, queryset)
+        context["items"] = self.paginate(request, queryset,
+                                         count_key=selectors.catalog_count_key(agency, filters))
         return context
 
 
@@ -278,6 +283,9 @@ class DisclosureItemPage(PublicPageMixin, Page):  # type: ignore[misc]
     parent_page_types = ["catalog.ColumnPage"]
     subpage_types: list[str] = []
     base_form_class = DisclosureItemForm
+    # Loaded with the page when it is routed to (site/routing.py): the 目录信息 table
+    # shows the 索引号 and the theme with its parent on every item page.
+    route_select_related = ("index_number_record", "theme", "theme__parent")
 
     search_fields = [
         *Page.search_fields,

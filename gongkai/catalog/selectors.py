@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.functional import cached_property
 
 from gongkai.catalog.enums import Genre, Validity
 from gongkai.catalog.models import DisclosureItemPage, ThemeCategory
+from gongkai.core import page_cache
 from gongkai.core.agencies import pages_of_agency
 from gongkai.core.models import Agency
 from gongkai.core.search.pages import SOURCE as PAGE_SOURCE
@@ -78,19 +81,68 @@ def public_items(*, agency: Agency | None = None,
 
 
 def filter_choices(agency: Agency | None) -> dict[str, Any]:
-    # The distinct years are computed by the database: a catalog has thousands of items.
-    years = [
-        y for y in public_items(agency=agency).order_by()
-        .annotate(y=ExtractYear("first_published_at"))
-        .values_list("y", flat=True).distinct().order_by("-y")
-        if y
-    ]
     return {
-        "themes": ThemeCategory.objects.filter(parent__isnull=True).order_by("sort_order"),
+        "themes": page_cache.cached(page_cache.key("catalog-themes"), _top_themes),
         "genres": Genre.choices,
         "validities": Validity.choices,
-        "years": years,
+        "years": catalog_years(agency),
     }
+
+
+def catalog_years(agency: Agency | None) -> list[int]:
+    """The years in which the agency's visible items were first published, newest first.
+    Cached (publishing, unpublishing, moving or deleting a page starts a new generation;
+    an entry never outlives the next expiry among the items)."""
+    return page_cache.cached(page_cache.key("catalog-years", agency.pk if agency else "all"),
+                             lambda: _load_catalog_years(agency))
+
+
+def _load_catalog_years(agency: Agency | None) -> tuple[list[int], int]:
+    # The 索引号 register stores the local year of first publication, the same value as
+    # first_published_at__year: read as a column it spares the database converting every
+    # item's timestamp (in Python, once per row, on SQLite). COALESCE evaluates the
+    # conversion only for an item without a number (normally none).
+    visible = public_items(agency=agency).order_by()
+    years = (visible.annotate(y=Coalesce("index_number_record__year",
+                                         ExtractYear("first_published_at")))
+             .values_list("y", flat=True).distinct().order_by("-y"))
+    next_expiry = visible.aggregate(next_expiry=Min("expire_at"))["next_expiry"]
+    return [y for y in years if y], page_cache.timeout_until(next_expiry)
+
+
+def _top_themes() -> tuple[list[dict[str, Any]], int]:
+    themes = ThemeCategory.objects.filter(parent__isnull=True).order_by("sort_order")
+    return [{"id": t.id, "name": t.name} for t in themes], page_cache.TIMEOUT
+
+
+class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator whose ``count`` (a ``COUNT(*)`` over every matching item, the costliest
+    query of a long list) is kept in the cache under *count_key*, no longer than until the
+    next expiry among the items counted. ``count_key=None`` counts every time."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, count_key: str | None) -> None:
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return super().count
+        return page_cache.cached(self.count_key, self._count_and_next_expiry)
+
+    def _count_and_next_expiry(self) -> tuple[int, int]:
+        queryset: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        found = queryset.order_by().aggregate(n=Count("pk"), next_expiry=Min("expire_at"))
+        return int(found["n"]), page_cache.timeout_until(found["next_expiry"])
+
+
+def catalog_count_key(agency: Agency | None, filters: CatalogFilters) -> str | None:
+    """The cache key of a catalog's item count, or None for a keyword search (its matches
+    follow the search index, which background tasks update after publishing)."""
+    if filters.q:
+        return None
+    return page_cache.key("catalog-count", agency.pk if agency else "all", filters.theme or "",
+                          filters.genre, filters.year or "", filters.validity)
 
 
 def find_doc_number_duplicate(agency: Agency, doc_number: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -19,7 +18,9 @@ def platform_catalog(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("agency") or ""
     agency = agencies.filter(slug=slug).first() if slug else None
     filters = selectors.CatalogFilters.from_query(request.GET)
-    items = Paginator(selectors.public_items(agency=agency, filters=filters), ITEMS_PER_PAGE)
+    items = selectors.CachedCountPaginator(selectors.public_items(agency=agency, filters=filters),
+                                           ITEMS_PER_PAGE,
+                                           selectors.catalog_count_key(agency, filters))
     page = items.get_page(request.GET.get("page"))
     attach_agencies(page.object_list)  # the 发布机构 column, in one query for the page
     return render(request, "catalog/platform_catalog.html", {

@@ -31,6 +31,7 @@ from gongkai.consultations.enums import CLOSED_STATUSES, EventKind, ReportStatus
 from gongkai.consultations.models import ConsultationSettings, FaqEntry, Message, ViolationReport
 from gongkai.core.agencies import agencies_for, has_role
 from gongkai.core.models import Agency
+from gongkai.core.selectors import load_calendar
 
 User = AbstractBaseUser | AnonymousUser
 NS = "consultations_admin"
@@ -193,9 +194,15 @@ class QueueView(AgencyStaffOnly, WagtailAdminTemplateMixin, TemplateView):  # ty
         qs = selectors.staff_messages(self.request.user).prefetch_related("events")
         if not show_all:
             qs = qs.exclude(status__in=CLOSED_STATUSES)
+        # One settings row per agency and one calendar for the whole queue, not per row.
+        configs: dict[int, ConsultationSettings] = {}
+        calendar = load_calendar()
         for message in qs.order_by("due_on", "id")[:500]:
             events = sorted(message.events.all(), key=lambda e: (e.on, e.pk))
-            result = selectors.deadline(message, today, events=events)
+            if message.agency_id not in configs:
+                configs[message.agency_id] = ConsultationSettings.for_agency(message.agency)
+            result = selectors.deadline(message, today, events=events, calendar=calendar,
+                                        config=configs[message.agency_id])
             flag = ("已超期" if result.overdue else "即将到期" if result.at_risk else "")
             rows.append(QueueRow(message, result.due, flag))
         context.update(rows=rows, show_all=show_all, today=today,

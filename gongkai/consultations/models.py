@@ -104,7 +104,7 @@ class Message(models.Model):
     number = models.CharField(_("留言编号"), max_length=40, unique=True)
     year = models.PositiveIntegerField()
     serial = models.PositiveIntegerField()
-    code_hash = models.CharField(max_length=128)  # Django password hash of the 查询码
+    code_hash = models.CharField(max_length=128)  # keyed hash of the 查询码 (core.tracking_codes)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=60)
     body = models.TextField(_("留言内容"))

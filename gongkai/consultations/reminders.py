@@ -1,7 +1,8 @@
 """E-mail reminders about 留言 due soon or overdue (``gongkai consultation_reminders``).
 
 Run by ``gongkai periodic`` (every minute) and idempotent: one mail per message per day,
-recorded in ``ReminderSent`` in the same transaction as the mail is sent. Mails go to the
+sent once through the mail outbox (``gongkai.core.mail``) and then recorded in
+``ReminderSent``. Mails go to the
 agency's staff (信息编辑 role) and carry the 留言编号, type and dates only — never the
 writer's name, contacts or text.
 """
@@ -13,14 +14,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 
 from gongkai.consultations import selectors
 from gongkai.consultations.clock import ReplyDeadline
 from gongkai.consultations.enums import CLOSED_STATUSES, Kind
 from gongkai.consultations.models import ConsultationSettings, Message, ReminderSent
+from gongkai.core import mail
 from gongkai.core.enums import StaffRole
 from gongkai.core.selectors import load_calendar
 from gongkai.core.workdays import WorkdayCalendar
@@ -97,13 +99,20 @@ def send_reminders(today: dt.date, *, dry_run: bool = False) -> RunSummary:
         if dry_run:
             continue
         subject, body = mail_text(reminder)
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(message=reminder.message, on=today,
-                                            kind="overdue" if reminder.overdue else "due_soon")
-                send_mail(subject, body, None, list(reminder.recipients))
-        except IntegrityError:
+        # The mail outbox sends each (message, day) once, even when a run dies mid-send or
+        # two runs overlap; ReminderSent then records it.
+        result = mail.send_once(
+            f"hdjl-reminder:{reminder.message.pk}:{today.isoformat()}",
+            mail.prepared(EmailMessage(subject, body, None, list(reminder.recipients))))
+        if result.outcome == mail.MailOutcome.IN_PROGRESS:  # a parallel run is sending it
             summary.already_sent += 1
             continue
-        summary.sent += 1
+        with transaction.atomic():
+            ReminderSent.objects.get_or_create(
+                message=reminder.message, on=today,
+                defaults={"kind": "overdue" if reminder.overdue else "due_soon"})
+        if result.outcome == mail.MailOutcome.SENT:
+            summary.sent += 1
+        else:
+            summary.already_sent += 1
     return summary

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -48,7 +47,7 @@ from gongkai.consultations.models import (
     ReportEntry,
     ViolationReport,
 )
-from gongkai.core import audit
+from gongkai.core import audit, tracking_codes
 from gongkai.core.agencies import has_role
 from gongkai.core.enums import StaffRole
 from gongkai.core.models import Agency
@@ -204,7 +203,7 @@ def submit_message(data: MessageData, *, agency: Agency, idempotency_key: str,
             serial = _issue_serial(agency, year, "LY")
             message = Message.objects.create(
                 agency=agency, received_by=agency, number=_number("LY", agency, year, serial),
-                year=year, serial=serial, code_hash=make_password(code), kind=data.kind,
+                year=year, serial=serial, code_hash=tracking_codes.hash_code(code), kind=data.kind,
                 title=_clean(data.title), body=_clean(data.body), name=_clean(data.name),
                 phone=_clean(data.phone), email=_clean(data.email),
                 publish_consent=data.publish_consent, submitted_at=moment,
@@ -488,7 +487,7 @@ def submit_report(data: ReportData, *, agency: Agency, idempotency_key: str,
             serial = _issue_serial(agency, year, "JB")
             report = ViolationReport.objects.create(
                 agency=agency, number=_number("JB", agency, year, serial), year=year,
-                serial=serial, code_hash=make_password(code),
+                serial=serial, code_hash=tracking_codes.hash_code(code),
                 violation_kind=data.violation_kind, subject=_clean(data.subject),
                 region=_clean(data.region), description=_clean(data.description),
                 anonymous=anonymous, identity_token=token, submitted_at=moment,

@@ -43,29 +43,40 @@ def has_role(user: AbstractBaseUser | AnonymousUser, agency: Agency, *roles: Sta
 
 def agency_for_page(page: Page) -> Agency | None:
     """The agency whose section contains ``page`` (the deepest section root above it)."""
-    ancestor_paths = [page.path[:i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)]
-    return (
-        Agency.objects.filter(home_page__path__in=ancestor_paths)
-        .order_by("-home_page__depth")
-        .first()
-    )
+    return _deepest_agency(_agencies_by_home_path(), page.path)
 
 
 def attach_agencies(pages: Iterable[Page]) -> None:
-    """Resolve ``page.agency`` for a whole list in one query (a listing of items from many
+    """Resolve ``page.agency`` for a whole list at once (a listing of items from many
     agencies would otherwise ask once per item)."""
     pages = list(pages)
     if not pages:
         return
-    homes = {a.home_page.path: a for a in Agency.objects.select_related("home_page")
-             .filter(home_page__isnull=False) if a.home_page is not None}
+    homes = _agencies_by_home_path()
     for page in pages:
-        found = None
-        for end in range(len(page.path), Page.steplen - 1, -Page.steplen):  # deepest first
-            found = homes.get(page.path[:end])
-            if found is not None:
-                break
-        page._gongkai_agency = found
+        page._gongkai_agency = _deepest_agency(homes, page.path)
+
+
+def _deepest_agency(homes: dict[str, Agency], path: str) -> Agency | None:
+    for end in range(len(path), Page.steplen - 1, -Page.steplen):  # deepest first
+        found = homes.get(path[:end])
+        if found is not None:
+            return found
+    return None
+
+
+def _agencies_by_home_path() -> dict[str, Agency]:
+    """Every agency with a section, by the tree path of its home page (home page
+    included), cached: every public page needs its agency, and the list changes only when
+    an agency or a page is saved, moved or deleted (core/page_cache.py)."""
+    from gongkai.core import page_cache
+
+    def load() -> tuple[dict[str, Agency], int]:
+        agencies = Agency.objects.select_related("home_page").filter(home_page__isnull=False)
+        return ({a.home_page.path: a for a in agencies if a.home_page is not None},
+                page_cache.TIMEOUT)
+
+    return page_cache.cached(page_cache.key("agencies-by-home-path"), load)
 
 
 def pages_of_agency(agency: Agency) -> QuerySet[Any]:

@@ -41,3 +41,12 @@ class LoginOutcome(models.TextChoices):
     TOTP_OK = "totp_ok", _("动态口令通过")
     LOGOUT = "logout", _("退出登录")
     IDLE_TIMEOUT = "idle_timeout", _("空闲超时退出")
+
+
+class MailState(models.TextChoices):
+    """Where one outgoing e-mail stands in the mail outbox (``gongkai.core.mail``)."""
+
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    DROPPED = "dropped", _("无需发送")
+    FAILED = "failed", _("发送失败")

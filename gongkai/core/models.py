@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.enums import AgencyLevel, HolidayKind, LoginOutcome, StaffRole
+from gongkai.core.enums import AgencyLevel, HolidayKind, LoginOutcome, MailState, StaffRole
 from gongkai.core.validators import validate_agency_code, validate_phone
 
 
@@ -310,6 +310,33 @@ class SearchOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.object_id}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail that must go out once: the mail outbox (``gongkai.core.mail``).
+
+    The key is deterministic (``ysqgk-submission:<id>``, ``task:<task result id>``…), so a
+    retried task or a repeated periodic run finds the row and does not send again. Only the
+    key, ids in ``params`` and the state are stored — never the message, its recipients or
+    anything else personal: the sender rebuilds the message from its own tables.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=MailState.choices,
+                             default=MailState.SENDING)
+    message_id = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.state}"
 
 
 class SearchIndexState(models.Model):

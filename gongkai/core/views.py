@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET
 
 from gongkai.core.api import missing_warning
 from gongkai.core.selectors import load_calendar
+from gongkai.core.widgets import DateInput
 from gongkai.core.workdays import MAX_WORKING_DAYS, add_working_days, working_days_between
 
 
 class AddForm(forms.Form):
-    start = forms.DateField(label="起算日期", widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label="起算日期", widget=DateInput(),
                             error_messages={"invalid": "请输入有效日期，例如 2024-09-27。",
                                             "required": "请输入起算日期。"})
     days = forms.IntegerField(label="工作日数", min_value=0, max_value=MAX_WORKING_DAYS,
@@ -27,10 +28,10 @@ class AddForm(forms.Form):
 
 
 class BetweenForm(forms.Form):
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label="开始日期", widget=DateInput(),
                             error_messages={"invalid": "请输入有效日期。",
                                             "required": "请输入开始日期。"})
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label="结束日期", widget=DateInput(),
                           error_messages={"invalid": "请输入有效日期。",
                                           "required": "请输入结束日期。"})
 

@@ -29,11 +29,12 @@ from gongkai.core.services import agency_collection
 from gongkai.demo.agencies import CITY_SLUG
 from gongkai.demo.files import demo_pdf
 from gongkai.demo.specs import p
-from gongkai.engagement import selectors, services
+from gongkai.engagement import responses, selectors, services
 from gongkai.engagement.enums import (
     Audience,
     CampaignKind,
     EventKind,
+    ResponseRule,
     SubscriptionKind,
     SurveyKind,
 )
@@ -312,6 +313,58 @@ def _responses(survey: SurveyPage, summary: EngagementSummary) -> None:
             submit_time=local(2026, 5, 8 + n % 14, 8 + n % 12, n % 60))
 
 
+# The 邀请码 survey: a satisfaction survey of the training's “三上” enterprise statisticians,
+# answered with one-time codes (load_demo prints them; docs/demo.md).
+INVITED_SURVEY_SLUG = "sanshang-peixun-manyidu"
+DEMO_INVITATIONS = 5
+TRAINING_QUESTIONS = [
+    ("您对本次培训的总体评价", "scale", ""),
+    ("培训内容对您的统计工作是否有帮助？", "radio", "很有帮助\n有一定帮助\n帮助不大"),
+    ("希望今后培训增加哪些内容？", "checkboxes",
+     "统计法律法规\n联网直报操作\n统计指标解释\n数据质量核查"),
+    ("意见和建议", "multiline", ""),
+]
+
+
+def ensure_invited_survey(campaign: CampaignPage, admin: AbstractBaseUser,
+                          summary: EngagementSummary) -> SurveyPage:
+    survey = SurveyPage.objects.child_of(campaign).filter(slug=INVITED_SURVEY_SLUG).first()
+    if survey is None:
+        survey = SurveyPage(
+            slug=INVITED_SURVEY_SLUG, title="“三上”企业统计人员培训满意度调查",
+            kind=SurveyKind.SATISFACTION, response_rule=ResponseRule.INVITATION,
+            intro=p("本问卷面向参加统计业务培训的“三上”企业统计人员，凭培训通知中的邀请码作答，"
+                    "每个邀请码只计一份答卷。"),
+            thank_you_text=p("感谢您的参与！"))
+        for order, (label, kind, choices) in enumerate(TRAINING_QUESTIONS):
+            survey.form_fields.add(SurveyField(label=label, field_type=kind, choices=choices,
+                                               required=kind != "multiline", sort_order=order))
+        campaign.add_child(instance=survey)
+        survey.save_revision(user=admin).publish(user=admin)
+        survey.refresh_from_db()
+        summary.pages_created += 1
+    if not survey.invitation_batches.exists():
+        responses.generate_invitations(survey=survey, count=DEMO_INVITATIONS,
+                                       label="三上企业统计人员（演示）", by=admin)
+    return survey
+
+
+def demo_invitation_lines() -> list[str]:
+    """What load_demo prints: the demo survey's codes (recomputed from their rows, so a second
+    run prints the same ones) with their links and whether each was used."""
+    from gongkai.engagement.mail import absolute
+
+    survey = SurveyPage.objects.filter(slug=INVITED_SURVEY_SLUG).first()
+    batch = survey.invitation_batches.order_by("pk").first() if survey is not None else None
+    if survey is None or batch is None:
+        return []
+    lines = [f"邀请码模式的演示问卷“{survey.title}”：{absolute(survey.url)}"]
+    for invitation, code in selectors.invitation_codes(batch):
+        state = "已使用" if invitation.used_at else "未使用"
+        lines.append(f"  {code}（{state}）  {absolute(survey.url)}?code={code}")
+    return lines
+
+
 # --- Subscriptions ---------------------------------------------------------------------------
 
 
@@ -352,5 +405,6 @@ def ensure_engagement(agencies: dict[str, Agency], admin: AbstractBaseUser,
     ensure_events(spring, open_day, topics, admin, summary, now)
     ensure_materials(city, topics, admin, summary, timezone.localdate(now))
     ensure_survey(spring, admin, summary)
+    ensure_invited_survey(open_day, admin, summary)
     ensure_subscriptions(agencies, topics, summary)
     return summary

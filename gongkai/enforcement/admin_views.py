@@ -24,13 +24,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from gongkai.core.agencies import agencies_for
 from gongkai.core.selectors import load_calendar
+from gongkai.core.widgets import DateInput
 from gongkai.enforcement import rules, selectors, services
 from gongkai.enforcement.enums import InspectionOutcome, PartyKind, PenaltyStatus
 from gongkai.enforcement.models import InspectionPlan, PenaltyDecision
 
 User = AbstractBaseUser | AnonymousUser
 NS = "enforcement_admin"
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 # --- Forms --------------------------------------------------------------------------------

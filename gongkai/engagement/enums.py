@@ -57,6 +57,14 @@ class SurveyKind(models.TextChoices):
     SATISFACTION = "satisfaction", _("满意度调查")
 
 
+class ResponseRule(models.TextChoices):
+    """How a survey makes sure each person's answer counts once (chosen per survey)."""
+
+    BROWSER = "browser", _("每个浏览器一份（适用于公开的满意度调查）")
+    INVITATION = "invitation", _("邀请码（每个邀请码一份）")
+    EMAIL = "email", _("邮箱验证（每个邮箱一份）")
+
+
 # The form builder's field types a questionnaire offers (Wagtail's names, plus a scale).
 SURVEY_FIELD_CHOICES = (
     ("radio", _("单选")),

@@ -82,3 +82,33 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class InvitationCodeForm(AccessibleFormMixin, forms.Form):
+    """The invitation code of a survey in 邀请码 mode (prefilled from the link's ``?code=``)."""
+
+    invitation_code = forms.CharField(
+        label="邀请码", max_length=40,
+        help_text="邀请码在您收到的邀请通知中，形如 ABCD-EFGH-JKLM，不区分大小写。",
+        error_messages={"required": "请填写邀请码。"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitation_code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
+class SurveyEmailForm(AccessibleFormMixin, forms.Form):
+    """The e-mail of a survey in 邮箱验证 mode: where the one-time answer link goes."""
+
+    respondent_email = forms.EmailField(
+        label="电子邮箱",
+        help_text="我们将向该邮箱发送一次性答卷链接。每个邮箱只计一份答卷；"
+                  "本站不保存邮箱地址，只保存无法还原的校验值。",
+        error_messages={"required": "请填写电子邮箱。", "invalid": EMAIL_INVALID})
+    subscribe = forms.BooleanField(label="同时订阅本机构的政务公开信息更新（需邮件确认）",
+                                   required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_email"].widget.attrs["autocomplete"] = "email"

@@ -1,7 +1,7 @@
 """The e-mails of 专题与公众参与: what they say and the links they carry.
 
-Registration and subscription messages are sent by tasks (``tasks``); the digest is sent by
-``services.send_digests`` inside its per-subscriber transaction.
+Registration and subscription messages are sent by tasks (``tasks``); the digest by
+``services.send_digests``. All of them go out through the mail outbox (``gongkai.core.mail``).
 """
 
 from __future__ import annotations
@@ -89,6 +89,3 @@ def digest_message(subscriber: Subscriber, items: list[DigestItem]) -> EmailMess
     return EmailMessage(subject=f"订阅更新（{len(items)}条）", body="\n".join(lines) + FOOTER,
                         to=[subscriber.email], headers=headers)
 
-
-def send_digest(subscriber: Subscriber, items: list[DigestItem]) -> None:
-    digest_message(subscriber, items).send()

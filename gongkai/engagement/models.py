@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from gongkai.engagement.enums import (
     CampaignKind,
     EventKind,
     RegistrationStatus,
+    ResponseRule,
     SubscriptionKind,
     SubscriptionStatus,
     SurveyKind,
@@ -284,10 +286,17 @@ class MaterialDownloadDay(models.Model):
 
 
 class SurveyPage(PublicPageMixin, FormMixin, Page):  # type: ignore[misc]
-    """A questionnaire built with the Wagtail form builder; one response per browser."""
+    """A questionnaire built with the Wagtail form builder. ``response_rule`` says how one
+    answer per person is enforced: per browser, per invitation code or per e-mail address."""
 
     kind = models.CharField(_("调查类型"), max_length=20, choices=SurveyKind.choices,
                             default=SurveyKind.AWARENESS)
+    response_rule = models.CharField(
+        _("答卷规则"), max_length=20, choices=ResponseRule.choices,
+        default=ResponseRule.BROWSER,
+        help_text=_("邀请码：在“公众参与”中生成并导出邀请码，每个邀请码只能提交一份答卷；"
+                    "邮箱验证：答卷人通过邮件中的一次性链接作答，每个邮箱只计一份。"
+                    "更改规则后，按原规则提交的答卷不再计入结果。"))
     intro = RichTextField(_("说明"), blank=True)
     thank_you_text = RichTextField(_("提交后显示"), blank=True)
     closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
@@ -304,6 +313,7 @@ class SurveyPage(PublicPageMixin, FormMixin, Page):  # type: ignore[misc]
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("kind"), FieldPanel("closes_at")]),
+        FieldPanel("response_rule"),
         FieldPanel("intro"),
         InlinePanel("form_fields", label=_("题目")),
         FieldPanel("thank_you_text"),
@@ -349,16 +359,57 @@ class SurveyField(AbstractFormField):  # type: ignore[misc]
 
 
 class SurveyResponse(AbstractFormSubmission):  # type: ignore[misc]
-    """One answer sheet. ``nullifier`` is a keyed hash of (survey, browser token): unique per
-    survey, so a second submission from the same browser cannot be stored, and it cannot be
-    linked back to the browser or across surveys without the server's key."""
+    """One answer sheet. ``nullifier`` is a keyed hash of (survey, what identifies the person
+    under ``rule``: the browser token, the invitation or the e-mail address): unique per
+    survey, so a second submission cannot be stored, and it cannot be linked back to the
+    browser, code or address, nor across surveys, without the server's key. A sheet counts
+    only while ``rule`` is the survey's current rule (``selectors.valid_responses``)."""
 
     nullifier = models.CharField(max_length=64, editable=False)
+    rule = models.CharField(max_length=20, choices=ResponseRule.choices,
+                            default=ResponseRule.BROWSER, editable=False)
 
     class Meta:
         verbose_name = _("问卷答卷")
         constraints = [models.UniqueConstraint(fields=["page", "nullifier"],
                                                name="engagement_one_response_per_person")]
+
+
+class SurveyInvitationBatch(models.Model):
+    """Invitation codes generated together for one group of invitees (e.g. 县区统计局)."""
+
+    survey = models.ForeignKey(SurveyPage, on_delete=models.CASCADE,
+                               related_name="invitation_batches")
+    label = models.CharField(_("发放对象"), max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("邀请码批次")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SurveyInvitation(models.Model):
+    """One invitation code. The code itself is not stored: it is derived from ``nonce`` with
+    the server's key (so staff can export a batch again) and found by ``code_hash``, a keyed
+    hash of the code (``invitations.py``). ``used_at`` is set once, with the response."""
+
+    batch = models.ForeignKey(SurveyInvitationBatch, on_delete=models.CASCADE,
+                              related_name="invitations")
+    survey = models.ForeignKey(SurveyPage, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("邀请码")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.pk}"
 
 
 # --- Subscriptions -----------------------------------------------------------------------------

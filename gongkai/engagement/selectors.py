@@ -13,12 +13,15 @@ from django.utils import timezone
 from gongkai.core.agencies import agencies_for, agency_for_page, pages_of_agency
 from gongkai.core.models import Agency
 from gongkai.core.visibility import visible_pages
+from gongkai.engagement import invitations
 from gongkai.engagement.enums import RegistrationStatus, SubscriptionKind
 from gongkai.engagement.models import (
     CampaignPage,
     EventPage,
     MaterialDownloadDay,
     Registration,
+    SurveyInvitation,
+    SurveyInvitationBatch,
     SurveyPage,
     SurveyResponse,
 )
@@ -101,11 +104,50 @@ def check_in_list(event: EventPage) -> list[Registration]:
 # --- Surveys -----------------------------------------------------------------------------------
 
 
+def valid_responses(survey: SurveyPage) -> QuerySet[SurveyResponse]:
+    """The sheets that count: stored under the survey's current rule. Each person has at most
+    one (the unique nullifier keeps a second submission out of the table); sheets stored
+    under an earlier rule (staff switched it) are kept but no longer prove one per person."""
+    return SurveyResponse.objects.filter(page=survey, rule=survey.response_rule)
+
+
+def not_counted_responses(survey: SurveyPage) -> int:
+    return SurveyResponse.objects.filter(page=survey).exclude(rule=survey.response_rule).count()
+
+
 def survey_results(survey: SurveyPage) -> tuple[int, list[QuestionResult]]:
-    """(responses, per-question results). Each stored sheet counts once: the unique
-    nullifier already keeps a second submission out of the table."""
-    sheets = list(SurveyResponse.objects.filter(page=survey).values_list("form_data", flat=True))
+    """(valid responses, per-question results over them)."""
+    sheets = list(valid_responses(survey).values_list("form_data", flat=True))
     return len(sheets), tally(questions_of(survey.form_fields.all()), sheets)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    batch: SurveyInvitationBatch
+    total: int
+    used: int
+
+
+def invitation_batches(survey: SurveyPage) -> list[BatchRow]:
+    batches = survey.invitation_batches.select_related("created_by").annotate(
+        total=Count("invitations"),
+        used=Count("invitations", filter=Q(invitations__used_at__isnull=False)))
+    return [BatchRow(b, b.total, b.used) for b in batches]
+
+
+def invitation_for_code(survey: SurveyPage, raw_code: str) -> SurveyInvitation | None:
+    """The survey's invitation with this code (typed in any case, with or without hyphens)."""
+    if not invitations.normalise_code(raw_code):
+        return None
+    found: SurveyInvitation | None = SurveyInvitation.objects.filter(
+        survey=survey, code_hash=invitations.code_hash(raw_code)).first()
+    return found
+
+
+def invitation_codes(batch: SurveyInvitationBatch) -> list[tuple[SurveyInvitation, str]]:
+    """Each invitation of the batch with its code, recomputed from its nonce."""
+    return [(i, invitations.invitation_code(i.nonce))
+            for i in batch.invitations.order_by("pk")]
 
 
 def public_survey_results(survey: SurveyPage) -> tuple[int, list[QuestionResult]]:

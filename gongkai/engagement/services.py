@@ -4,7 +4,8 @@
   (the registrant's signed link; promotes the first on the waiting list), ``set_attendance``
   (staff of the event's agency), ``claim_due_reminders``.
 * Materials: ``record_download`` (a per-day counter, nothing about the visitor).
-* Surveys: ``submit_survey_response`` (one per nullifier: a second submission counts once).
+* Surveys: ``submit_survey_response`` (one per nullifier: a second submission counts once;
+  the invitation-code and e-mail rules are in ``responses``).
 * Subscriptions: ``subscribe`` (double opt-in), ``confirm_subscription``, ``unsubscribe``,
   ``unsubscribe_all``, ``notify_subscribers`` (the outbox other apps write to) and
   ``send_digests`` (the periodic command).
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -229,21 +231,11 @@ def record_download(*, material: TrainingMaterial, day: dt.date) -> None:
 
 def submit_survey_response(*, survey: SurveyPage, data: Mapping[str, Any], nullifier: str,
                            now: dt.datetime | None = None) -> tuple[SurveyResponse, bool]:
-    """Store one answer sheet per nullifier. A repeated submission stores nothing and returns
-    the first sheet with ``False``: the survey counts it once."""
-    now = now or timezone.now()
-    if not survey.is_open(now):
-        raise ServiceError("该问卷已截止。")
-    existing = SurveyResponse.objects.filter(page=survey, nullifier=nullifier).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            response = SurveyResponse.objects.create(page=survey, nullifier=nullifier,
-                                                     form_data=dict(data))
-    except IntegrityError:  # the same browser submitted twice at once
-        return SurveyResponse.objects.get(page=survey, nullifier=nullifier), False
-    return response, True
+    """One sheet per browser nullifier (the 按浏览器 rule); the invitation and e-mail rules
+    are in ``responses``, which also holds the shared storing logic."""
+    from gongkai.engagement.responses import submit_browser_response
+
+    return submit_browser_response(survey=survey, data=data, nullifier=nullifier, now=now)
 
 
 def set_results_published(*, survey: SurveyPage, published: bool, by: User) -> None:
@@ -418,19 +410,17 @@ def _items_for(subscriber: Subscriber, after: int, upto: int) -> list[DigestItem
 
 
 def send_digests(*, now: dt.datetime | None = None,
-                 send: Callable[[Subscriber, list[DigestItem]], None] | None = None,
                  progress: Callable[[int], Any] | None = None) -> DigestRun:
     """Send every subscriber at most one digest of what was queued since their last one.
 
-    The run looks at the outbox up to its highest id when it starts. Each subscriber is
-    handled in its own transaction that locks the subscriber row, sends, then moves the
-    cursor: two overlapping runs cannot both send (the second finds the cursor moved), and
-    a failed send rolls the cursor back so the next run retries. A crash between the mail
-    server accepting the message and the commit is the only way to get a duplicate."""
-    from gongkai.engagement.mail import send_digest
-
+    The run looks at the outbox up to its highest id when it starts. Each digest goes
+    through the mail outbox (``gongkai.core.mail``) keyed by the subscriber and their
+    cursor, with the range of items stored at the first attempt: two overlapping runs cannot
+    both send (the second finds the key claimed or sent), a failed send leaves the cursor
+    where it was so the next run retries, and a process killed between the mail server's
+    answer and the commit is retried with the same items and the same Message-ID, which mail
+    clients recognise as the same message."""
     now = now or timezone.now()
-    send = send or send_digest
     run = DigestRun()
     upto = DigestItem.objects.aggregate(top=Max("pk"))["top"] or 0
     candidates = list(Subscriber.objects.filter(
@@ -438,19 +428,7 @@ def send_digests(*, now: dt.datetime | None = None,
     ).distinct().values_list("pk", flat=True))
     for pk in candidates:
         try:
-            with transaction.atomic():
-                subscriber = Subscriber.objects.select_for_update().get(pk=pk)
-                if subscriber.digest_cursor >= upto:
-                    run.skipped += 1  # another run got there first
-                    continue
-                items = _items_for(subscriber, subscriber.digest_cursor, upto)
-                if items:
-                    send(subscriber, items)
-                    subscriber.last_digest_at = now
-                    run.subscribers_sent += 1
-                    run.items_sent += len(items)
-                subscriber.digest_cursor = upto
-                subscriber.save(update_fields=["digest_cursor", "last_digest_at"])
+            _send_digest(pk, upto, now, run)
         except Exception as exc:
             run.failed += 1
             run.errors.append(f"subscriber {pk}: {type(exc).__name__}")
@@ -459,3 +437,45 @@ def send_digests(*, now: dt.datetime | None = None,
         if progress is not None:
             progress(1)
     return run
+
+
+def _send_digest(pk: int, upto: int, now: dt.datetime, run: DigestRun) -> None:
+    from gongkai.core import mail
+
+    subscriber = Subscriber.objects.get(pk=pk)
+    cursor = subscriber.digest_cursor
+    if cursor >= upto:
+        run.skipped += 1  # another run got there first
+        return
+    if not _items_for(subscriber, cursor, upto):  # nothing for this subscriber: just move on
+        _advance_cursor(subscriber, cursor, upto, None)
+        return
+    result = mail.send_once(f"engagement-digest:{pk}:{cursor}", partial(_digest_mail, pk),
+                            params={"after": cursor, "upto": upto}, now=now)
+    if result.outcome == mail.MailOutcome.IN_PROGRESS:
+        run.skipped += 1
+        return
+    sent_upto = int(result.params["upto"])  # a retry sends (and skips) the first range
+    if result.outcome == mail.MailOutcome.SENT:
+        run.subscribers_sent += 1
+        run.items_sent += len(_items_for(subscriber, cursor, sent_upto))
+    _advance_cursor(subscriber, cursor, sent_upto,
+                    now if result.outcome == mail.MailOutcome.SENT else None)
+
+
+def _digest_mail(pk: int, params: Mapping[str, Any]) -> EmailMessage | None:
+    from gongkai.engagement.mail import digest_message
+
+    subscriber = Subscriber.objects.get(pk=pk)
+    items = _items_for(subscriber, int(params["after"]), int(params["upto"]))
+    return digest_message(subscriber, items) if items else None
+
+
+def _advance_cursor(subscriber: Subscriber, cursor: int, upto: int,
+                    sent_at: dt.datetime | None) -> None:
+    """Move the cursor only from where this run found it (a parallel run may have moved it)."""
+    changes: dict[str, Any] = {"digest_cursor": upto}
+    if sent_at is not None:
+        changes["last_digest_at"] = sent_at
+    with transaction.atomic():
+        Subscriber.objects.filter(pk=subscriber.pk, digest_cursor=cursor).update(**changes)

@@ -8,6 +8,7 @@ HMAC token is the proof, so those two views are exempt from CSRF.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -18,19 +19,26 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gongkai.core.visibility import is_page_visible
-from gongkai.engagement import selectors, services, tokens
-from gongkai.engagement.enums import SubscriptionKind
-from gongkai.engagement.forms import RegistrationForm, SubscribeForm
+from gongkai.engagement import invitations, responses, selectors, services, tokens
+from gongkai.engagement.enums import ResponseRule, SubscriptionKind
+from gongkai.engagement.forms import (
+    InvitationCodeForm,
+    RegistrationForm,
+    SubscribeForm,
+    SurveyEmailForm,
+)
 from gongkai.engagement.models import (
     EventPage,
     SurveyPage,
+    SurveyResponse,
     TrainingMaterial,
 )
+
+logger = logging.getLogger(__name__)
 
 SURVEY_COOKIE = "gk_survey"
 SURVEY_COOKIE_SALT = "gongkai.engagement.survey-browser"
@@ -107,10 +115,7 @@ def browser_token(request: HttpRequest) -> tuple[str, bool]:
 
 
 def nullifier(survey_id: int, token: str) -> str:
-    """Keyed hash of (survey, browser token): the same browser gives the same value for one
-    survey, unrelated values for two surveys, and nothing to go back to the cookie."""
-    return salted_hmac("gongkai.engagement.survey-nullifier", f"{survey_id}:{token}",
-                       algorithm="sha256").hexdigest()
+    return invitations.browser_nullifier(survey_id, token)
 
 
 def _with_cookie(response: HttpResponse, token: str, is_new: bool) -> HttpResponse:
@@ -122,32 +127,160 @@ def _with_cookie(response: HttpResponse, token: str, is_new: bool) -> HttpRespon
 
 
 def serve_survey(request: HttpRequest, survey: SurveyPage) -> HttpResponse:
+    """The questionnaire under its per-person rule (docs/engagement.md#surveys)."""
+    rule = ResponseRule(survey.response_rule)
+    if rule == ResponseRule.INVITATION:
+        return _serve_invited(request, survey)
+    if rule == ResponseRule.EMAIL:
+        return _serve_by_email(request, survey)
+    return _serve_by_browser(request, survey)
+
+
+def _context(request: HttpRequest, survey: SurveyPage, key: str | None) -> dict[str, Any]:
+    """The page's context; ``key`` is the visitor's nullifier when it is known before
+    submitting (cookie, used code, link) — a sheet under it means already answered."""
+    context: dict[str, Any] = survey.get_context(request)
+    already = key is not None and SurveyResponse.objects.filter(
+        page=survey, nullifier=key).exists()
+    context.update(already_answered=already, is_open=survey.is_open(timezone.now()),
+                   rule=survey.response_rule)
+    return context
+
+
+def _questions(request: HttpRequest, survey: SurveyPage, context: dict[str, Any]) -> Any:
+    """The survey's form, bound to the POST when answers are being submitted."""
+    if request.method == "POST" and context["is_open"] and not context["already_answered"]:
+        return survey.get_form(request.POST, page=survey, user=request.user)
+    return survey.get_form(page=survey, user=request.user)
+
+
+def _page(request: HttpRequest, survey: SurveyPage, context: dict[str, Any],
+          status: int = 200) -> TemplateResponse:
+    return TemplateResponse(request, survey.get_template(request), context, status=status)
+
+
+def _landing(request: HttpRequest, survey: SurveyPage, context: dict[str, Any],
+             stored: tuple[SurveyResponse, bool]) -> TemplateResponse:
+    context.update(form_submission=stored[0], counted=stored[1])
+    return TemplateResponse(request, survey.get_landing_page_template(request), context)
+
+
+def _mark_invalid(form: Any, name: str, message: str) -> None:
+    """An error found after validation (by the service), announced like the form's own."""
+    form.add_error(name, message)
+    form.fields[name].widget.attrs.update(
+        {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
+
+def _answers(form: Any) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if k != "invitation_code"}
+
+
+def _serve_by_browser(request: HttpRequest, survey: SurveyPage) -> HttpResponse:
     token, is_new = browser_token(request)
     key = nullifier(survey.pk, token)
-    already = survey.get_submission_class().objects.filter(page=survey, nullifier=key).exists()
-    context = survey.get_context(request)
-    context.update(already_answered=already, is_open=survey.is_open(timezone.now()))
+    context = _context(request, survey, key)
+    form = _questions(request, survey, context)
     status = 200
-    if request.method == "POST" and not already and context["is_open"]:
-        form = survey.get_form(request.POST, page=survey, user=request.user)
+    if form.is_bound:
         if form.is_valid():
             try:
-                response, created = services.submit_survey_response(
-                    survey=survey, data=form.cleaned_data, nullifier=key)
+                stored = services.submit_survey_response(survey=survey, data=_answers(form),
+                                                         nullifier=key)
             except services.ServiceError:
                 context["is_open"] = False
             else:
-                context.update(form_submission=response, counted=created)
-                page = TemplateResponse(request, survey.get_landing_page_template(request),
-                                        context)
-                return _with_cookie(page, token, is_new)
+                return _with_cookie(_landing(request, survey, context, stored), token, is_new)
         else:
             status = 400
-    else:
-        form = survey.get_form(page=survey, user=request.user)
     context["form"] = form
-    page = TemplateResponse(request, survey.get_template(request), context, status=status)
-    return _with_cookie(page, token, is_new)
+    return _with_cookie(_page(request, survey, context, status), token, is_new)
+
+
+def _with_code_field(form: Any, initial: str) -> Any:
+    """The questionnaire with the invitation code as its first field (one form, one error
+    summary)."""
+    code = InvitationCodeForm(initial={"invitation_code": initial}).fields["invitation_code"]
+    code.widget.attrs["aria-describedby"] = "id_invitation_code-help"
+    form.fields = {"invitation_code": code, **form.fields}
+    if not form.is_bound:
+        form.initial["invitation_code"] = initial
+    return form
+
+
+def _serve_invited(request: HttpRequest, survey: SurveyPage) -> HttpResponse:
+    posted = request.POST.get("invitation_code", "") if request.method == "POST" else ""
+    raw = posted or request.GET.get("code", "")
+    invitation = selectors.invitation_for_code(survey, raw) if raw else None
+    key = None
+    if invitation is not None and invitation.used_at is not None:
+        key = invitations.invitation_nullifier(survey.pk, invitation.pk)
+    context = _context(request, survey, key)
+    form = _with_code_field(_questions(request, survey, context), request.GET.get("code", ""))
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                stored = responses.submit_invited_response(
+                    survey=survey, data=_answers(form),
+                    code=form.cleaned_data["invitation_code"])
+            except services.ServiceError as error:
+                _mark_invalid(form, "invitation_code", str(error))
+            else:
+                return _landing(request, survey, context, stored)
+    elif raw and invitation is None:
+        context["code_unknown"] = True
+    context["form"] = form
+    return _page(request, survey, context, status)
+
+
+def _serve_by_email(request: HttpRequest, survey: SurveyPage) -> HttpResponse:
+    token = request.GET.get("t", "")
+    key = invitations.nullifier_from_link(survey.pk, token) if token else None
+    context = _context(request, survey, key)
+    if key is None:  # no link (or a bad one): first ask where to send it
+        context["link_invalid"] = bool(token)
+        return _request_link(request, survey, context)
+    form = _questions(request, survey, context)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                stored = responses.submit_verified_response(survey=survey, data=_answers(form),
+                                                            token=token)
+            except services.ServiceError:
+                context["is_open"] = False
+            else:
+                return _landing(request, survey, context, stored)
+    context["form"] = form
+    return _page(request, survey, context, status)
+
+
+def _request_link(request: HttpRequest, survey: SurveyPage,
+                  context: dict[str, Any]) -> HttpResponse:
+    email_form = SurveyEmailForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if email_form.is_bound and context["is_open"]:
+        status = 400
+        if email_form.is_valid():
+            try:
+                responses.request_survey_link(
+                    survey=survey, email=email_form.cleaned_data["respondent_email"],
+                    subscribe=email_form.cleaned_data["subscribe"])
+            except services.ServiceError:
+                context["is_open"] = False
+            except Exception:  # the mail server: nothing was stored, asking again is safe
+                logger.exception("survey link mail not sent (survey %s)", survey.pk)
+                _mark_invalid(email_form, "respondent_email",
+                              "邮件暂时无法发送，请稍后再试。")
+                status = 503
+            else:
+                context["link_sent"] = True
+                status = 200
+    context.update(email_form=email_form, email_step=True)
+    return _page(request, survey, context, status)
 
 
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:

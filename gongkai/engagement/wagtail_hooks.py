@@ -16,6 +16,10 @@ admin_urls = [
     path("events/<int:pk>/checkin/", views.CheckInView.as_view(), name="checkin"),
     path("surveys/<int:pk>/results/", views.SurveyResultsView.as_view(), name="survey_results"),
     path("surveys/<int:pk>/results.xlsx", views.SurveyExportView.as_view(), name="survey_export"),
+    path("surveys/<int:pk>/invitations/", views.InvitationsView.as_view(),
+         name="survey_invitations"),
+    path("surveys/<int:pk>/invitations/<int:batch>.<str:fmt>", views.InvitationExportView.as_view(),
+         name="invitation_export"),
 ]
 
 

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from gongkai.core.agencies import agencies_for
 from gongkai.core.models import Agency
+from gongkai.core.widgets import DateInput
 from gongkai.info_requests import services
 from gongkai.info_requests.admin_views import AgencyStaffOnly
 from gongkai.info_requests.enums import Channel
@@ -29,10 +30,10 @@ class IntakeForm(ApplicationForm):
         label="受理机关", queryset=Agency.objects.none(), empty_label=None)
     channel = forms.ChoiceField(label="申请方式", choices=OFFLINE_CHOICES)
     submitted_on = forms.DateField(
-        label="提交日期", widget=forms.DateInput(attrs={"type": "date"}),
+        label="提交日期", widget=DateInput(),
         help_text="当面提交、代为填写的，即收到申请之日；邮寄的为寄达日期。")
     signed_on = forms.DateField(
-        label="签收日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="签收日期", required=False, widget=DateInput(),
         help_text="挂号信、邮政快递：本机关签收之日为收到申请之日（第三十一条第二项）。"
                   "平信、传真、电子邮件：收到日期以与申请人确认之日为准，登记后在办理页面记录确认。")
 

@@ -19,6 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from gongkai.core import audit
 from gongkai.core.agencies import agencies_for, has_role, scope_to_user
+from gongkai.core.widgets import DateInput
 from gongkai.info_requests.models import OgiLitigationCase, OgiReviewCase
 
 NS = "info_requests_admin"
@@ -29,16 +30,16 @@ class ReviewForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = OgiReviewCase
         fields = [*FIELDS, "review_body"]
-        widgets = {"filed_on": forms.DateInput(attrs={"type": "date"}),
-                   "concluded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"filed_on": DateInput(),
+                   "concluded_on": DateInput()}
 
 
 class LitigationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = OgiLitigationCase
         fields = [*FIELDS, "route", "review_case", "court"]
-        widgets = {"filed_on": forms.DateInput(attrs={"type": "date"}),
-                   "concluded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"filed_on": DateInput(),
+                   "concluded_on": DateInput()}
 
 
 def _scoped(form: forms.ModelForm, request: HttpRequest) -> forms.ModelForm:  # type: ignore[type-arg]

@@ -35,6 +35,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from gongkai.catalog.models import ColumnPage
 from gongkai.core.agencies import agencies_for, has_role, scope_to_user
 from gongkai.core.models import Agency
+from gongkai.core.widgets import DateInput
 from gongkai.info_requests import fees, letters, publication, selectors, services
 from gongkai.info_requests.enums import (
     OUTCOME_RULES,
@@ -86,7 +87,7 @@ def outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=gettext_lazy("日期"), widget=DateInput())
     note = forms.CharField(label=gettext_lazy("备注（内部）"), required=False, max_length=500)
 
 
@@ -105,7 +106,7 @@ class ConsultationForm(DateForm):
     party_kind = forms.ChoiceField(label=gettext_lazy("征求对象"), choices=PARTY_KINDS)
     party = forms.CharField(label=gettext_lazy("名称"), max_length=100, required=False)
     delivered_on = forms.DateField(label=gettext_lazy("征求意见书送达日期"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DateInput())
 
 
 class ExtensionForm(DateForm):
@@ -115,7 +116,7 @@ class ExtensionForm(DateForm):
 
 class DelayForm(DateForm):
     until = forms.DateField(label=gettext_lazy("答复期限"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
 
 
 class FeeForm(DateForm):
@@ -123,7 +124,7 @@ class FeeForm(DateForm):
     units = forms.IntegerField(
         label=gettext_lazy("页数（按量）或本月第几件申请（按件）"), min_value=1)
     pay_by = forms.DateField(label=gettext_lazy("缴费期限（留空按20个工作日）"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
+                             widget=DateInput())
 
 
 class ReplyForm(DateForm):

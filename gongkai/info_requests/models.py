@@ -19,9 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -265,9 +267,9 @@ def private_media_root() -> Path:
     return Path(configured) if configured else Path(settings.VAR_DIR) / "private"
 
 
-class PrivateStorage(AtomicWritesMixin, FileSystemStorage):
+class LocalPrivateStorage(AtomicWritesMixin, FileSystemStorage):
     """File storage under ``private_media_root()``, read at use time (tests override it)
-    and with no URL."""
+    and with no URL. The default ``STORAGES["private"]`` backend."""
 
     @cached_property
     def base_location(self) -> str:  # type: ignore[override]
@@ -279,6 +281,52 @@ class PrivateStorage(AtomicWritesMixin, FileSystemStorage):
 
     def url(self, name: str | None) -> str:
         raise ValueError("private files have no URL")
+
+
+@deconstructible(path="gongkai.info_requests.models.PrivateStorage")
+class PrivateStorage(Storage):
+    """Applicants' attachments: whatever ``STORAGES["private"]`` is (a local directory, or a
+    private S3 bucket — gongkai/core/object_storage.py), looked up at use time, and never a
+    URL: staff read the files through Django only.
+
+    The field keeps this one class in its migration whichever backend is configured."""
+
+    @property
+    def backend(self) -> Storage:
+        return storages["private"]
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL")
+
+    def open(self, name: str, mode: str = "rb") -> File:  # type: ignore[type-arg]
+        return self.backend.open(name, mode)
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        return self.backend.save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
+        return self.backend.generate_filename(filename)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self.backend.get_available_name(name, max_length=max_length)
+
+    def path(self, name: str) -> str:
+        return self.backend.path(name)
+
+    def delete(self, name: str) -> None:
+        self.backend.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self.backend.exists(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self.backend.listdir(path)
+
+    def size(self, name: str) -> int:
+        return self.backend.size(name)
+
+    def get_modified_time(self, name: str) -> Any:
+        return self.backend.get_modified_time(name)
 
 
 private_storage = PrivateStorage()

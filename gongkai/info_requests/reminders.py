@@ -3,9 +3,10 @@
 Once a day (cron), for every open case whose answer period runs: overdue → “已超期”; due
 within ``AT_RISK_DAYS`` working days, or past the agency's shorter internal target →
 “即将到期”. The mail goes to the case's handler, or — when nobody is assigned — to the
-agency's staff with the 信息编辑 role. One mail per case per day: ``ReminderSent`` is
-written in the same transaction as the mail is sent, so a second run the same day (or a
-crash after sending) never repeats it. Mails carry the 申请编号, status and dates only:
+agency's staff with the 信息编辑 role. One mail per case per day: the mail outbox
+(``gongkai.core.mail``, key ``ysqgk-reminder:<case>:<day>``) sends it once, then
+``ReminderSent`` records it, so a second run the same day never repeats it, and a run killed
+mid-send is retried with the same Message-ID. Mails carry the 申请编号, status and dates only:
 never the applicant's name, ID number, address or request text.
 """
 
@@ -18,10 +19,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 
+from gongkai.core import mail
 from gongkai.core.enums import StaffRole
 from gongkai.core.selectors import load_calendar
 from gongkai.core.workdays import WorkdayCalendar
@@ -137,14 +139,20 @@ def send_reminders(today: dt.date, *, dry_run: bool = False,
         if dry_run:
             continue
         subject, body = message(reminder)
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(application=reminder.application, on=today,
-                                            kind=reminder.kind.value,
-                                            recipients=len(reminder.recipients))
-                send_mail(subject, body, None, list(reminder.recipients))
-        except IntegrityError:  # a parallel run sent it first
+        # The mail outbox sends each (case, day) once, even when a run dies mid-send or two
+        # runs overlap; ReminderSent then records it for the reports.
+        result = mail.send_once(
+            f"ysqgk-reminder:{reminder.application.pk}:{today.isoformat()}",
+            mail.prepared(EmailMessage(subject, body, None, list(reminder.recipients))))
+        if result.outcome == mail.MailOutcome.IN_PROGRESS:  # a parallel run is sending it
             summary.already_sent += 1
             continue
-        summary.sent += 1
+        with transaction.atomic():
+            ReminderSent.objects.get_or_create(
+                application=reminder.application, on=today,
+                defaults={"kind": reminder.kind.value, "recipients": len(reminder.recipients)})
+        if result.outcome == mail.MailOutcome.SENT:
+            summary.sent += 1
+        else:
+            summary.already_sent += 1
     return summary

@@ -4,7 +4,6 @@ queue (scoped to the user's agencies) and the applicant's tracking lookup."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
@@ -12,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from gongkai.core import tracking_codes
 from gongkai.core.agencies import scope_to_user
 from gongkai.core.models import Agency
 from gongkai.core.selectors import load_calendar
@@ -26,6 +25,7 @@ from gongkai.info_requests.models import (
     Application,
     ApplicationEvent,
     FeeRecord,
+    Letter,
     OgiLitigationCase,
     OgiReviewCase,
     RequestSettings,
@@ -156,16 +156,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """Compared against when the number does not exist, so both answers take as long."""
-    return make_password("not-a-code")
-
-
 def derive_code(idempotency_key: str) -> str:
     """The 查询码 of the application submitted with ``idempotency_key``: an HMAC of the key
     under SECRET_KEY, so a double-clicked submit shows the same code twice without the code
-    ever being stored (only its salted hash is)."""
+    ever being stored (only its keyed hash is, ``core.tracking_codes``)."""
     digest = hmac.new(settings.SECRET_KEY.encode(), f"ysqgk-code:{idempotency_key}".encode(),
                       hashlib.sha256).digest()
     return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
@@ -188,8 +182,8 @@ def track(number: str, code: str) -> Application | None:
     same None, after the same hashing work, whether or not the number exists."""
     application = (Application.objects.select_related("agency")
                    .filter(number=normalise_number(number)).first())
-    ok = check_password(normalise_code(code),
-                        application.code_hash if application else _dummy_hash())
+    ok = tracking_codes.code_matches(normalise_code(code),
+                                     application.code_hash if application else None)
     return application if application is not None and ok else None
 
 
@@ -207,6 +201,12 @@ def public_events(application: Application) -> list[PublicEvent]:
         PublicEvent(e.on, str(EventKind(e.kind).label), EVENT_BASIS.get(e.kind, ""))
         for e in application.events.order_by("on", "id")
     ]
+
+
+def sent_letters(application: Application) -> list[Letter]:
+    """The 告知书 the applicant has been sent (the reply letter among them), in order — what
+    the tracking page shows under the 查询码. Drafts stay with staff."""
+    return list(application.letters.filter(sent_at__isnull=False).order_by("sent_at", "id"))
 
 
 # --- The annual report's table 三 and 四 (gongkai.annual_reports reads these) ----------------

@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongkai.core import audit
+from gongkai.core import audit, tracking_codes
 from gongkai.core.agencies import has_role
 from gongkai.core.enums import StaffRole
 from gongkai.core.models import Agency
@@ -339,7 +338,7 @@ def _create(data: ApplicantData, *, agency: Agency, channel: Channel, submitted_
     serial = _issue_serial(ApplicationCounter, agency, year)
     application = Application.objects.create(
         agency=agency, number=_number(agency, year, serial), year=year, serial=serial,
-        code_hash=make_password(selectors.derive_code(key)),
+        code_hash=tracking_codes.hash_code(selectors.derive_code(key)),
         applicant_type=data.applicant_type, name=data.name.strip(), id_type=data.id_type,
         id_number=data.id_number.strip().upper(), org_code=data.org_code.strip().upper(),
         legal_representative=data.legal_representative.strip(),

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from gongkai.core import mail
 
 
 @task()
 def send_submission_email(application_id: int) -> bool:
-    """E-mail the applicant the 申请编号 and 查询码. Only the application's id goes into
-    the task's stored arguments; the code is derived here (``selectors.derive_code``), so it
-    is never written to the task table. The message never contains ID numbers or
-    addresses."""
+    """E-mail the applicant the 申请编号 and 查询码, once per application (the mail outbox's
+    key ``ysqgk-submission:<id>``: a task requeued after a worker died does not send it
+    twice). Only the application's id goes into the task's stored arguments; the code is
+    derived here (``selectors.derive_code``), so it is never written to the task table. The
+    message never contains ID numbers or addresses."""
+    result = mail.send_once(
+        f"ysqgk-submission:{application_id}",
+        submission_message,
+        params={"application": application_id},
+    )
+    return result.outcome in (mail.MailOutcome.SENT, mail.MailOutcome.ALREADY_SENT)
+
+
+def submission_message(params: Mapping[str, Any]) -> EmailMessage | None:
     from gongkai.info_requests.models import Application
     from gongkai.info_requests.selectors import derive_code, format_code
 
-    application = Application.objects.select_related("agency").filter(pk=application_id).first()
+    application = (
+        Application.objects.select_related("agency").filter(pk=params["application"]).first()
+    )
     if application is None or not application.email:
-        return False
+        return None
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     body = _(
         "您好：\n\n"
@@ -35,10 +52,8 @@ def send_submission_email(application_id: int) -> bool:
         "code": format_code(derive_code(application.idempotency_key)),
         "url": f"{base}/ysqgk/track/",
     }
-    send_mail(
+    return EmailMessage(
         subject=_("政府信息公开申请已提交（%(number)s）") % {"number": application.number},
-        message=body,
-        from_email=None,
-        recipient_list=[application.email],
+        body=body,
+        to=[application.email],
     )
-    return True

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from gongkai.catalog.models import ApplyEntryPage
 from gongkai.core.models import Agency
 from gongkai.core.search.service import search
-from gongkai.info_requests import selectors, services
+from gongkai.info_requests import letters, selectors, services
 from gongkai.info_requests.forms import ApplicationForm, TrackForm
 from gongkai.info_requests.models import Application
 
@@ -182,6 +182,8 @@ def track(request: HttpRequest) -> HttpResponse:
         application=application,
         deadlines=selectors.deadlines(application, today),
         events=selectors.public_events(application),
+        letters=[(letter, letters.title_of(letters.resolve_kind(letter.kind)))
+                 for letter in selectors.sent_letters(application)],
         today=today,
         form=TrackForm(),
     )

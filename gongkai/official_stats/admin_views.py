@@ -32,6 +32,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from gongkai.core.agencies import agencies_for
+from gongkai.core.widgets import DateInput
 from gongkai.official_stats import selectors, services
 from gongkai.official_stats.enums import ObservationStatus, ReleaseStatus, TextKind
 from gongkai.official_stats.loading import TEMPLATE_HEADER, UploadError
@@ -40,7 +41,7 @@ from gongkai.official_stats.models import Indicator, Observation, Region, Releas
 User = AbstractBaseUser | AnonymousUser
 NS = "official_stats_admin"
 PREVIEW_ROWS = 200
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TABLE_LINE = re.compile(r"^\[\[表格\|([^|\]]+)\|([^|\]]+)\|([^|\]]+)\|([^|\]]+)\]\]$")
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
@@ -70,3 +71,41 @@ def apply_script_mode(response: HttpResponse, mode: ScriptMode) -> None:
     if response.has_header("ETag"):
         # The simplified page's validator must not validate a converted body.
         set_response_etag(response)
+
+
+class CachedSiteMiddleware:
+    """Wagtail's site of the request, and its root page as the specific page type, from the
+    cache (core/page_cache.py) instead of two queries per request.
+
+    Wagtail looks the site up by host name and port on every request
+    (``Site.find_for_request``) and then loads the root page's specific object before
+    routing. Both change only when a site is saved or deleted or the root page is
+    published, moved or renamed, and each of those starts a new cache generation. Wagtail
+    reads the site from ``request._wagtail_site`` when it is set; nothing else changes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(("/admin/", "/static/", "/media/")):
+            request._wagtail_site = cached_site_for_request(request)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def cached_site_for_request(request: HttpRequest) -> Any:
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    from gongkai.core import page_cache
+
+    hostname = split_domain_port(request._get_raw_host())[0]  # type: ignore[attr-defined]  # as Wagtail
+    port = request.get_port()
+
+    def load() -> tuple[tuple[Any], int]:
+        site = Site._find_for_request(request)
+        if site is not None:
+            _ = site.root_page.localized.specific  # kept on the cached object
+        return (site,), page_cache.TIMEOUT  # a tuple: "no site" is an answer worth keeping
+
+    return page_cache.cached(page_cache.key("site", hostname, port), load)[0]

@@ -13,9 +13,10 @@ from wagtail.models import Page
 
 from gongkai.core.models import Agency
 from gongkai.core.visibility import PublicPageMixin, visible_pages
+from gongkai.site.routing import UrlPathRoutingMixin
 
 
-class PlatformHomePage(PublicPageMixin, Page):  # type: ignore[misc]
+class PlatformHomePage(UrlPathRoutingMixin, PublicPageMixin, Page):  # type: ignore[misc]
     """The platform's front page (集约化): the host agency's news and every agency's section."""
 
     primary_agency = models.ForeignKey(
@@ -50,7 +51,7 @@ class PlatformHomePage(PublicPageMixin, Page):  # type: ignore[misc]
         return context
 
 
-class AgencyHomePage(PublicPageMixin, Page):  # type: ignore[misc]
+class AgencyHomePage(UrlPathRoutingMixin, PublicPageMixin, Page):  # type: ignore[misc]
     """The root of one agency's public section. Staff permissions are granted here."""
 
     intro = RichTextField(_("机构简介"), blank=True)

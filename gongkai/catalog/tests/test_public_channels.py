@@ -190,6 +190,7 @@ def test_the_catalog_list_query_count_does_not_grow_with_items(client, anshan,
         client.get(url)
     for _ in range(15):
         make_item(column(anshan))
+    client.get(url)  # publishing cleared the cached navigation, years and count: warm again
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -206,6 +207,7 @@ def test_the_column_page_query_count_does_not_grow_with_items(client, anshan):
         client.get(zcwj.url)
     for _ in range(12):
         make_item(zcwj)
+    client.get(zcwj.url)  # publishing cleared the cached navigation and count: warm again
     with CaptureQueriesContext(connection) as many:
         client.get(zcwj.url)
     assert len(many) == len(few)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from gongkai.consultations.enums import EventKind, Status
 from gongkai.consultations.models import ConsultationSettings, MessageEvent
 from gongkai.consultations.selectors import consultation_figures
 from gongkai.consultations.tests.helpers import NOW, replied, submit
+from gongkai.core import tracking_codes
 from gongkai.core.models import AuditLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_a_message_gets_a_number_a_code_stored_only_as_hash_and_a_due_date(ansha
     message = submission.message
     assert message.number == "LY-ANSHAN-2026-00001"
     assert submission.code not in message.code_hash
-    assert check_password(submission.code, message.code_hash)
+    assert tracking_codes.code_matches(submission.code, message.code_hash)
     assert message.due_on == dt.date(2026, 11, 9)  # Monday + 5 working days
     assert message.status == Status.PENDING
 

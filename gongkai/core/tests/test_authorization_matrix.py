@@ -163,12 +163,15 @@ def _annual_report(a: Agency, admin: Any) -> dict[str, Any]:
     return {"annual_report": report}
 
 
-def _engagement(a: Agency) -> dict[str, Any]:
+def _engagement(a: Agency, admin: Any) -> dict[str, Any]:
+    from gongkai.engagement.responses import generate_invitations
     from gongkai.engagement.tests.helpers import make_campaign, make_event, make_survey
 
     campaign = make_campaign(a, title=f"{SECRET}专题")
-    return {"event": make_event(campaign, title=f"{SECRET}开放日"),
-            "survey": make_survey(campaign, title=f"{SECRET}调查")}
+    survey = make_survey(campaign, title=f"{SECRET}调查")
+    batch = generate_invitations(survey=survey, count=2, label=f"{SECRET}邀请码", by=admin)
+    return {"event": make_event(campaign, title=f"{SECRET}开放日"), "survey": survey,
+            "invitation_batch": batch}
 
 
 def build_world(a: Agency, b: Agency) -> World:
@@ -198,7 +201,7 @@ def build_world(a: Agency, b: Agency) -> World:
     objects.update(_consultations(a, admin))
     objects.update(_enforcement(a, admin))
     objects.update(_annual_report(a, admin))
-    objects.update(_engagement(a))
+    objects.update(_engagement(a, admin))
     objects["audit_entry"] = AuditLogEntry.objects.filter(agency=a).order_by("-pk").first()
     return World(a, b, objects, users)
 
@@ -219,6 +222,7 @@ PK_BY_ROUTE: dict[str, str] = {
     "consultations_admin:report": "violation_report", "consultations_admin:faq_edit": "faq",
     "enforcement_admin:penalty": "penalty", "engagement_admin:checkin": "event",
     "engagement_admin:survey_results": "survey", "engagement_admin:survey_export": "survey",
+    "engagement_admin:survey_invitations": "survey", "engagement_admin:invitation_export": "survey",
     "wagtailadmin_api:pages:detail": "draft", "wagtailadmin_api:pages:action": "draft",
     "wagtailadmin_api:documents:detail": "document",
     "wagtailadmin_api:images:detail": "image",
@@ -232,6 +236,7 @@ OTHER_PARAMS: dict[str, Filler] = {
     "fmt": lambda w: "pdf",
     "action": lambda w: "view",
     "action_name": lambda w: "copy",
+    "batch": lambda w: w.objects["invitation_batch"].pk,
 }
 
 
@@ -254,6 +259,8 @@ def url_for(route: Route, world: World) -> str | None:
             return None
     if route.name.endswith(":file"):
         kwargs["fmt"] = "docx"
+    if route.name.endswith(":invitation_export"):
+        kwargs["fmt"] = "csv"
     return reverse(route.name, kwargs=kwargs)
 
 

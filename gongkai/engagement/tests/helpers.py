@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from gongkai.core.enums import StaffRole
 from gongkai.core.models import Agency
 from gongkai.core.services import agency_collection
 from gongkai.engagement.models import (
@@ -94,3 +95,17 @@ def make_materials(agency: Agency, parent: Any | None = None) -> TrainingMateria
     page.items.add(TrainingMaterial(title="县区统计局政务公开工作要点", audience="county",
                                     document=make_document(agency, "要点")))
     return publish(parent or column(agency, "ztzl"), page)
+
+
+def invited_survey(agency: Agency, *, count: int = 3,
+                   **fields: Any) -> tuple[SurveyPage, list[str]]:
+    """A survey in 邀请码 mode with one batch of ``count`` codes (returned in order)."""
+    from gongkai.engagement.enums import ResponseRule
+    from gongkai.engagement.responses import generate_invitations
+    from gongkai.engagement.selectors import invitation_codes
+    from gongkai.testing import make_user
+
+    survey = make_survey(make_campaign(agency), response_rule=ResponseRule.INVITATION, **fields)
+    staff = make_user(f"inviter{next(_n)}", agency=agency, role=StaffRole.EDITOR)
+    batch = generate_invitations(survey=survey, count=count, label="县区统计局", by=staff)
+    return survey, [code for _invitation, code in invitation_codes(batch)]

@@ -1,5 +1,6 @@
-"""Concurrent sign-ups never exceed capacity, and concurrent cancellations promote each
-waiting person once: real threads, each with its own connection, released together by a
+"""Concurrent sign-ups never exceed capacity, concurrent cancellations promote each waiting
+person once, and concurrent survey submissions with one invitation code or one e-mail
+address count once: real threads, each with its own connection, released together by a
 barrier (no sleeps). PostgreSQL only — the in-memory SQLite test database is a single
 connection; on an SQLite file the IMMEDIATE transactions serialise writers anyway."""
 
@@ -24,20 +25,6 @@ pytestmark = [pytest.mark.postgres,
                                  reason="row locks under concurrent sign-ups: PostgreSQL only"),
               pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(transactional_db: Any) -> None:
-    """A previous transactional test's flush may have removed what migrations seeded (the
-    page tree's root, its locale, the root collection); put them back before the platform
-    and agency fixtures build on them. (serialized_rollback would restore them, but its
-    content types clash with those a non-serialized flush recreated on the same worker.)"""
-    from wagtail.models import Collection, Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
 
 THREADS = 12
 CAPACITY = 5
@@ -90,3 +77,42 @@ def test_concurrent_sign_ups_and_cancellations_never_exceed_capacity(anshan):
     assert list(after_cancel.values()).count("confirmed") == CAPACITY
     assert [after_cancel[name] for name in waiting[:3]] == ["confirmed"] * 3
     assert all(after_cancel[name] == "waitlisted" for name in waiting[3:])
+
+
+def _answers_at_once(submit: Callable[[int], tuple[Any, bool]]) -> list[bool]:
+    """THREADS submissions released together; whether each stored a new sheet."""
+    created: list[bool] = []
+    errors = all_at_once(lambda n: created.append(submit(n)[1]), list(range(THREADS)))
+    assert errors == []
+    return created
+
+
+def test_concurrent_submissions_with_one_invitation_code_count_once(anshan):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    from gongkai.engagement import responses, selectors
+    from gongkai.engagement.tests.helpers import invited_survey, survey_answers
+
+    survey, codes = invited_survey(anshan, count=2)
+    created = _answers_at_once(lambda n: responses.submit_invited_response(
+        survey=survey, data=survey_answers(survey), code=codes[0]))
+    assert created.count(True) == 1
+    assert selectors.valid_responses(survey).count() == 1
+    assert survey.invitation_batches.get().invitations.filter(used_at__isnull=False).count() == 1
+
+
+def test_concurrent_submissions_with_one_email_link_count_once(anshan):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    from gongkai.engagement import invitations, responses, selectors
+    from gongkai.engagement.enums import ResponseRule
+    from gongkai.engagement.tests.helpers import make_campaign, make_survey, survey_answers
+
+    survey = make_survey(make_campaign(anshan), response_rule=ResponseRule.EMAIL)
+    # Two links for one address (asked for twice, typed in two cases): the same person.
+    links = [invitations.email_link_token(survey.pk, "Li.Na@Example.com"),
+             invitations.email_link_token(survey.pk, " li.na@example.com")]
+    created = _answers_at_once(lambda n: responses.submit_verified_response(
+        survey=survey, data=survey_answers(survey), token=links[n % 2]))
+    assert created.count(True) == 1
+    assert selectors.valid_responses(survey).count() == 1

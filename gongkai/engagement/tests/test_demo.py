@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from gongkai.demo.engagement import REPORT_2022_SLUG, ensure_engagement
+from gongkai.demo.engagement import (
+    DEMO_INVITATIONS,
+    INVITED_SURVEY_SLUG,
+    REPORT_2022_SLUG,
+    demo_invitation_lines,
+    ensure_engagement,
+)
+from gongkai.engagement.enums import ResponseRule
 from gongkai.engagement.models import (
     CampaignPage,
     EventPage,
@@ -27,13 +34,17 @@ def test_the_demo_builds_campaigns_events_survey_and_subscriptions_once(anshan):
     admin = make_user("demo-admin", superuser=True)
     now = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
     first = ensure_engagement({"anshan": anshan}, admin, now=now)
-    assert first.pages_created == 9 and first.responses_created == 128
+    assert first.pages_created == 10 and first.responses_created == 128
     assert CampaignPage.objects.get(slug="2022-515").final_report_id == report.pk
     full = EventPage.objects.get(slug="gongzhong-kaifangri-2")
     availability = event_availability(full, now)
     assert availability.full and availability.waitlisted == 3
-    survey = SurveyPage.objects.get()
+    survey = SurveyPage.objects.get(slug="renzhidu-diaocha")
     assert survey.results_published
+    invited = SurveyPage.objects.get(slug=INVITED_SURVEY_SLUG)
+    assert invited.response_rule == ResponseRule.INVITATION
+    lines = demo_invitation_lines()
+    assert len(lines) == 1 + DEMO_INVITATIONS and all("未使用" in line for line in lines[1:])
     assert Subscription.objects.filter(status="confirmed").count() == 5
     counts = (Registration.objects.count(), SurveyResponse.objects.count(),
               Subscription.objects.count())
@@ -44,4 +55,5 @@ def test_the_demo_builds_campaigns_events_survey_and_subscriptions_once(anshan):
                       Subscription.objects.count())
     figures = engagement_figures(anshan, 2026)
     assert (figures.events_held, figures.registrations, figures.participants) == (1, 24, 21)
-    assert figures.surveys[0].responses == 128
+    assert {f.title: f.responses for f in figures.surveys}[survey.title] == 128
+    assert demo_invitation_lines() == lines  # the same codes on every run

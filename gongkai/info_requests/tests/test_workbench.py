@@ -253,3 +253,36 @@ def test_the_admin_menu_has_the_workbench(client, staff):
     client.force_login(staff)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "gongkai-info-requests" in page
+
+
+def test_date_fields_are_prefilled_in_the_iso_form_a_date_input_accepts(client, anshan, staff):
+    # zh-hans would render 2024/10/10, which a browser's <input type=date> shows as empty:
+    # the required date then blocks every action in a real browser.
+    app = in_person(anshan, staff)
+    client.force_login(staff)
+    html = client.get(url("case", app.pk)).content.decode()
+    dates = re.findall(r'<input type="date" name="[\w-]+" value="([^"]*)"', html)
+    assert dates and set(dates) == {"2024-10-10"}
+
+
+def test_the_tracking_page_shows_the_sent_reply_letter_and_not_drafts(client, anshan, staff):
+    submission = services.register_offline_application(
+        person(), agency=anshan, channel=Channel.IN_PERSON, submitted_on=SEPT_27, by=staff)
+    app = submission.application
+    client.force_login(staff)
+    client.post(url("new_letter", app.pk), {"kind": Outcome.NOT_HELD})
+    letter = Letter.objects.get(application=app)
+    filled = re.sub(r"【请填写：[^】]*】", "经检索本机关档案未找到", letter.body)
+    client.post(url("letter", letter.pk), {"body": filled})
+
+    def tracked() -> str:
+        from django.test import Client
+
+        return Client().post(reverse("ysqgk:track"), {
+            "number": app.number, "code": submission.code}).content.decode()
+
+    assert "经检索本机关档案未找到" not in tracked()  # a draft is staff's
+    post(client, app, "reply", on="2024-10-10", outcome=Outcome.NOT_HELD)
+    page = tracked()
+    assert "经检索本机关档案未找到" in page and letter.number in page
+    assert VALID_ID not in page and ADDRESS not in page

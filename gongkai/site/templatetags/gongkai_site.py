@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from gongkai.core import page_cache
 from gongkai.core.models import Agency
 from gongkai.core.visibility import visible_pages
 
@@ -38,38 +41,74 @@ def current_agency(context: dict[str, Any]) -> Agency | None:
 
 @register.inclusion_tag("site/includes/main_nav.html", takes_context=True)
 def main_nav(context: dict[str, Any], agency: Agency | None) -> dict[str, Any]:
-    from gongkai.catalog.models import ColumnPage, OpenGovIndexPage
-
     page = context.get("page")
-    items: list[dict[str, Any]] = []
-    if agency is not None and agency.home_page is not None:
-        home = agency.home_page
-        items.append({"title": "首页", "url": home.url, "page": home})
-        zwgk = visible_pages(OpenGovIndexPage.objects.child_of(home)).first()
-        if zwgk is not None:
-            items.append({"title": "政务公开", "url": zwgk.url, "page": zwgk})
-        for column in visible_pages(ColumnPage.objects.child_of(home)).filter(
-                show_in_navigation=True).order_by("path"):
-            items.append({"title": column.title, "url": column.url, "page": column})
     current_path = getattr(page, "path", "")
+    items = [dict(item) for item in navigation(agency)] if agency is not None else []
     for item in items:
-        item_path = item["page"].path
+        item_path = item["path"]
         item["current"] = bool(current_path) and (
             current_path == item_path
-            or (item["title"] != "首页" and current_path.startswith(item_path))
+            or (not item["home"] and current_path.startswith(item_path))
         )
     return {"items": items}
+
+
+def navigation(agency: Agency) -> list[dict[str, Any]]:
+    """The agency's menu (首页, 政务公开, the columns shown in navigation): the same on every
+    page of the agency, so cached; publishing, unpublishing, moving or deleting a page
+    starts a new cache generation, and an entry never outlives the next expiry among its
+    pages (core/page_cache.py)."""
+    return page_cache.cached(page_cache.key("nav", agency.pk), lambda: _build_navigation(agency))
+
+
+def _build_navigation(agency: Agency) -> tuple[list[dict[str, Any]], int]:
+    from gongkai.catalog.models import ColumnPage, OpenGovIndexPage
+
+    home = agency.home_page
+    if home is None:
+        return [], page_cache.TIMEOUT
+    entries: list[tuple[str, Page, bool]] = [("首页", home, True)]
+    zwgk = visible_pages(OpenGovIndexPage.objects.child_of(home)).first()
+    if zwgk is not None:
+        entries.append(("政务公开", zwgk, False))
+    for column in visible_pages(ColumnPage.objects.child_of(home)).filter(
+            show_in_navigation=True).order_by("path"):
+        entries.append((column.title, column, False))
+    items = [{"title": title, "url": p.url, "path": p.path, "home": is_home}
+             for title, p, is_home in entries]
+    return items, page_cache.timeout_until(_next_expiry(p for _, p, _ in entries[1:]))
+
+
+def _next_expiry(pages: Iterable[Page]) -> dt.datetime | None:
+    return min((p.expire_at for p in pages if p.expire_at is not None), default=None)
 
 
 @register.inclusion_tag("site/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context: dict[str, Any]) -> dict[str, Any]:
     page = context.get("page")
-    if page is None:
+    if not isinstance(page, Page):
         return {"crumbs": []}
-    ancestors = visible_pages(Page.objects.ancestor_of(page, inclusive=False)).filter(
-        depth__gt=1).order_by("depth")
-    crumbs = [{"title": "首页" if p.depth == 2 else p.title, "url": p.url} for p in ancestors]
-    return {"crumbs": crumbs, "current": page.title}
+    return {"crumbs": _crumbs_above(page.path), "current": page.title}
+
+
+def _crumbs_above(path: str) -> list[dict[str, str]]:
+    """The visible ancestors of the page at *path* (the same for every item of a column),
+    cached like the navigation."""
+    parent_path = path[: -Page.steplen]
+    if not parent_path:
+        return []
+
+    def build() -> tuple[list[dict[str, str]], int]:
+        steplen = Page.steplen
+        ancestor_paths = [parent_path[:end] for end in range(steplen, len(parent_path) + 1,
+                                                              steplen)]
+        ancestors = list(visible_pages(Page.objects.filter(path__in=ancestor_paths)).filter(
+            depth__gt=1).order_by("depth"))
+        crumbs = [{"title": "首页" if p.depth == 2 else p.title, "url": p.url}
+                  for p in ancestors]
+        return crumbs, page_cache.timeout_until(_next_expiry(ancestors))
+
+    return page_cache.cached(page_cache.key("crumbs", parent_path), build)
 
 
 @register.simple_tag(takes_context=True)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from gongkai.demo import accounts
+from gongkai.demo.engagement import demo_invitation_lines
 from gongkai.demo.loader import Summary, load
 
 
@@ -75,4 +76,6 @@ class Command(BaseCommand):
             accounts.save_credentials(credentials, fresh=summary.admin_credential is not None)
         self.stdout.write(summary_text(summary))
         self.stdout.write(f"站内搜索索引：{indexed} 条。")
+        for line in demo_invitation_lines():  # the 邀请码 survey's codes (docs/demo.md)
+            self.stdout.write(line)
         self.stdout.write(boxed(login_lines(summary)))

@@ -1,0 +1,128 @@
+"""Short-lived caches of what every public page needs (navigation, restricted sections,
+catalog years and counts), and the one switch that invalidates them all.
+
+Every key made by :func:`key` contains the current *generation*; publishing, unpublishing,
+moving or deleting a page, changing a view restriction, an agency or a site starts a new
+generation (:func:`bump`), so the next request rebuilds what it needs from the database.
+Nothing is updated in place: stale entries simply stop being read and expire.
+
+The generation is a nanosecond timestamp, not a counter: if the cache loses the
+generation key (eviction, restart), a new one can never coincide with the generation of
+entries still stored under an old one.
+
+With a shared cache (Redis, the production setting) a change is seen by every worker on
+the next request. With the per-process local-memory cache (no ``REDIS_URL``) only the
+worker that made the change sees it at once; the others see it when their entries time out
+(:data:`TIMEOUT`). Every entry carries that bound, and entries that depend on an expiry
+time (``expire_at`` is compared per request) are kept no longer than until that time
+(:func:`timeout_until`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+GENERATION_KEY = "gongkai:pages:generation"
+# Upper bound on how long any entry is used (seconds). Short enough that a worker of a
+# deployment without a shared cache catches up with another worker's change within a
+# minute; long enough that nearly every request finds what it needs.
+TIMEOUT = 60
+
+T = TypeVar("T")
+
+
+def generation() -> int:
+    """The current generation, starting one if the cache has none."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time_ns()
+        # add(): two workers starting a generation at once agree on the first one stored.
+        if not cache.add(GENERATION_KEY, value, None):
+            value = cache.get(GENERATION_KEY, value)
+    return int(value)
+
+
+def key(*parts: object) -> str:
+    return ":".join(["gongkai:pages", str(generation()), *(str(p) for p in parts)])
+
+
+def bump() -> None:
+    """Start a new generation now and again when the current transaction commits (a
+    request that rebuilt an entry between the change and the commit would otherwise have
+    stored the old state under the new generation)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def timeout_until(moment: dt.datetime | None, now: dt.datetime | None = None) -> int:
+    """:data:`TIMEOUT`, shortened so that an entry does not outlive *moment* (the next
+    expiry among the pages it describes)."""
+    if moment is None:
+        return TIMEOUT
+    seconds = (moment - (now or timezone.now())).total_seconds()
+    return max(1, min(TIMEOUT, int(seconds)))
+
+
+def cached(cache_key: str, build: Callable[[], tuple[T, int]]) -> T:
+    """The value stored under *cache_key*, or ``build()``'s value, stored for the number of
+    seconds it returns with it."""
+    found: Any = cache.get(cache_key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value, timeout = build()
+    cache.set(cache_key, value, timeout)
+    return value
+
+
+def connect() -> None:
+    """Start a new generation whenever what the cached structures describe changes."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import (
+        page_published,
+        page_slug_changed,
+        page_unpublished,
+        post_page_move,
+    )
+
+    from gongkai.core.models import Agency
+
+    for name, signal in (
+        ("published", page_published),
+        ("unpublished", page_unpublished),
+        ("moved", post_page_move),
+        ("slug", page_slug_changed),
+    ):
+        signal.connect(_on_change, dispatch_uid=f"gongkai_page_cache_{name}")
+    for model in (PageViewRestriction, Site, Agency):
+        for action, model_signal in (("save", post_save), ("delete", post_delete)):
+            model_signal.connect(
+                _on_change,
+                sender=model,
+                dispatch_uid=f"gongkai_page_cache_{action}_{model.__name__}",
+            )
+    # Deleting a page sends post_delete once per model of its inheritance chain and per
+    # deleted descendant; any of them is reason enough.
+    post_delete.connect(_on_page_delete, dispatch_uid="gongkai_page_cache_delete_page")
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    bump()
+
+
+def _on_page_delete(sender: Any, instance: Any = None, **kwargs: Any) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        bump()
