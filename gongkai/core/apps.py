@@ -7,12 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
-        from gongkai.core import crypto, edge_cache, page_cache
+        from gongkai.core import crypto, edge_cache, page_cache, public_changes
         from gongkai.core.search import pages
         from gongkai.core.security import checks as _checks  # noqa: F401 - registers them
         from gongkai.core.security import signals as security_signals
 
         pages.connect()
+        public_changes.connect()
         edge_cache.connect()
         page_cache.connect()
         crypto.register_encrypted_field("core.StaffAuthState", "totp_secret_encrypted")

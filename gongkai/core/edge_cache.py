@@ -31,8 +31,8 @@ import math
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -262,51 +262,10 @@ def request_purge(using: str = DEFAULT_DB_ALIAS) -> None:
 # --- What triggers a purge ------------------------------------------------------------------
 
 
-def purge_on_change(models: Iterable[type[Any]], label: str) -> None:
-    """Purge whenever an object of one of *models* is saved or deleted."""
-    from django.db.models.signals import post_delete, post_save
-
-    for model in models:
-        for action, signal in (("save", post_save), ("delete", post_delete)):
-            signal.connect(
-                _on_change,
-                sender=model,
-                dispatch_uid=f"gongkai_edge_{label}_{action}_{model.__name__}",
-            )
-
-
 def connect() -> None:
-    """The unscheduled changes of what the public sees, and the scheduled ones."""
-    from django.db.models.signals import post_delete
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import (
-        page_published,
-        page_slug_changed,
-        page_unpublished,
-        post_page_move,
-    )
+    """Purge on every unscheduled change (``core.public_changes``); bound lifetimes by the
+    scheduled ones."""
+    from gongkai.core import public_changes
 
-    from gongkai.core.models import Agency
-
-    for name, signal in (
-        ("published", page_published),
-        ("unpublished", page_unpublished),
-        ("moved", post_page_move),
-        ("slug", page_slug_changed),
-    ):
-        signal.connect(_on_change, dispatch_uid=f"gongkai_edge_page_{name}")
-    purge_on_change((PageViewRestriction, Site, Agency, Redirect), "core")
-    post_delete.connect(_on_page_delete, dispatch_uid="gongkai_edge_page_delete")
+    public_changes.subscribe("edge", request_purge)
     register_schedule("page-expiry", next_page_expiry)
-
-
-def _on_change(sender: Any, **kwargs: Any) -> None:
-    request_purge()
-
-
-def _on_page_delete(sender: Any, instance: Any = None, **kwargs: Any) -> None:
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        request_purge()

@@ -86,43 +86,7 @@ def cached(cache_key: str, build: Callable[[], tuple[T, int]]) -> T:
 
 
 def connect() -> None:
-    """Start a new generation whenever what the cached structures describe changes."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import (
-        page_published,
-        page_slug_changed,
-        page_unpublished,
-        post_page_move,
-    )
+    """Start a new generation on every unscheduled change (``core.public_changes``)."""
+    from gongkai.core import public_changes
 
-    from gongkai.core.models import Agency
-
-    for name, signal in (
-        ("published", page_published),
-        ("unpublished", page_unpublished),
-        ("moved", post_page_move),
-        ("slug", page_slug_changed),
-    ):
-        signal.connect(_on_change, dispatch_uid=f"gongkai_page_cache_{name}")
-    for model in (PageViewRestriction, Site, Agency):
-        for action, model_signal in (("save", post_save), ("delete", post_delete)):
-            model_signal.connect(
-                _on_change,
-                sender=model,
-                dispatch_uid=f"gongkai_page_cache_{action}_{model.__name__}",
-            )
-    # Deleting a page sends post_delete once per model of its inheritance chain and per
-    # deleted descendant; any of them is reason enough.
-    post_delete.connect(_on_page_delete, dispatch_uid="gongkai_page_cache_delete_page")
-
-
-def _on_change(sender: Any, **kwargs: Any) -> None:
-    bump()
-
-
-def _on_page_delete(sender: Any, instance: Any = None, **kwargs: Any) -> None:
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        bump()
+    public_changes.subscribe("page_cache", bump)

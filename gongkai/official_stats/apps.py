@@ -7,7 +7,7 @@ class OfficialStatsConfig(AppConfig):
     verbose_name = "统计数据发布"
 
     def ready(self) -> None:
-        from gongkai.core import edge_cache
+        from gongkai.core import edge_cache, public_changes
         from gongkai.official_stats import search, selectors
         from gongkai.official_stats.models import Release
 
@@ -15,4 +15,4 @@ class OfficialStatsConfig(AppConfig):
         # A release's data become public at its second with nobody saving anything; a
         # release scheduled, edited, cancelled or postponed changes the calendar at once.
         edge_cache.register_schedule("statistics-release", selectors.next_release_at)
-        edge_cache.purge_on_change((Release,), "stats")
+        public_changes.watch((Release,), "stats")
