@@ -268,6 +268,18 @@ SUGGESTIONS = ("希望多公开县区的分行业数据", "统计公报能否提
                "希望数据发布前能提前公布日程", "", "平台在手机上查看更方便一些就好了", "")
 
 
+def _publish_survey(campaign: CampaignPage, survey: SurveyPage, questions: Any,
+                    admin: AbstractBaseUser, summary: EngagementSummary) -> None:
+    """Add the questions, put the survey under its campaign and publish it."""
+    for order, (label, kind, choices) in enumerate(questions):
+        survey.form_fields.add(SurveyField(label=label, field_type=kind, choices=choices,
+                                           required=kind != "multiline", sort_order=order))
+    campaign.add_child(instance=survey)
+    survey.save_revision(user=admin).publish(user=admin)
+    survey.refresh_from_db()
+    summary.pages_created += 1
+
+
 def ensure_survey(campaign: CampaignPage, admin: AbstractBaseUser,
                   summary: EngagementSummary) -> SurveyPage:
     survey = SurveyPage.objects.child_of(campaign).filter(slug="renzhidu-diaocha").first()
@@ -278,13 +290,7 @@ def ensure_survey(campaign: CampaignPage, admin: AbstractBaseUser,
             intro=p("为了解社会公众对本局政务公开工作的认知度，特开展本次问卷调查。问卷匿名，约需2分钟。"),
             thank_you_text=p("感谢您的参与！"),
             results_note=p("调查于2026年5月8日至22日在本平台开展，同一浏览器只计一份答卷。"))
-        for order, (label, kind, choices) in enumerate(QUESTIONS):
-            survey.form_fields.add(SurveyField(label=label, field_type=kind, choices=choices,
-                                               required=kind != "multiline", sort_order=order))
-        campaign.add_child(instance=survey)
-        survey.save_revision(user=admin).publish(user=admin)
-        survey.refresh_from_db()
-        summary.pages_created += 1
+        _publish_survey(campaign, survey, QUESTIONS, admin, summary)
     if not SurveyResponse.objects.filter(page=survey).exists():
         _responses(survey, summary)
     return survey
@@ -336,13 +342,7 @@ def ensure_invited_survey(campaign: CampaignPage, admin: AbstractBaseUser,
             intro=p("本问卷面向参加统计业务培训的“三上”企业统计人员，凭培训通知中的邀请码作答，"
                     "每个邀请码只计一份答卷。"),
             thank_you_text=p("感谢您的参与！"))
-        for order, (label, kind, choices) in enumerate(TRAINING_QUESTIONS):
-            survey.form_fields.add(SurveyField(label=label, field_type=kind, choices=choices,
-                                               required=kind != "multiline", sort_order=order))
-        campaign.add_child(instance=survey)
-        survey.save_revision(user=admin).publish(user=admin)
-        survey.refresh_from_db()
-        summary.pages_created += 1
+        _publish_survey(campaign, survey, TRAINING_QUESTIONS, admin, summary)
     if not survey.invitation_batches.exists():
         responses.generate_invitations(survey=survey, count=DEMO_INVITATIONS,
                                        label="三上企业统计人员（演示）", by=admin)
