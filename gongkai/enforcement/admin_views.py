@@ -8,20 +8,18 @@ refused form is shown again with what was typed and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from gongkai.core.admin_actions import ActionFormView
 from gongkai.core.agencies import agencies_for
 from gongkai.core.selectors import load_calendar
 from gongkai.core.widgets import DateInput
@@ -121,22 +119,11 @@ class NoticeForm(forms.Form):
 # --- Views --------------------------------------------------------------------------------
 
 
-class StaffView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
-    """Refuses anyone who is not staff of at least one agency; POSTs run one named action."""
+class StaffView(ActionFormView):
+    """The enforcement pages: a refused list import shows its first 50 errors."""
 
     header_icon = "law"
-    actions: dict[str, tuple[type[forms.Form], str]] = {}
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not agencies_for(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def build_forms(self, bound: tuple[str, forms.Form] | None = None) -> dict[str, forms.Form]:
-        made = {name: self.make_form(name, None) for name in self.actions}
-        if bound is not None:
-            made[bound[0]] = bound[1]
-        return made
+    refusals = (services.ServiceError,)
 
     def make_form(self, name: str, data: Any, files: Any = None) -> forms.Form:
         form_class = self.actions[name][0]
@@ -144,36 +131,13 @@ class StaffView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
             return form_class(data, files, user=self.request.user)
         return form_class(data, files)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name = request.POST.get("action", "")
-        if name not in self.actions:
-            raise PermissionDenied
-        form = self.make_form(name, request.POST, request.FILES)
-        if form.is_valid():
-            handler: Callable[[dict[str, Any]], str | HttpResponse] = getattr(
-                self, self.actions[name][1])
-            try:
-                done = handler(form.cleaned_data)
-            except services.ImportRefused as refused:
-                for error in refused.errors[:50]:
-                    form.add_error(None, str(error))
-                messages.error(request, str(refused))
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
-                if isinstance(done, HttpResponse):
-                    return done
-                messages.success(request, done)
-                return redirect(request.path)
-        self.bound = (name, form)
-        return self.render_to_response(self.get_context_data(**kwargs))
-
-    bound: tuple[str, forms.Form] | None = None
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_context_data(**kwargs)
-        context["forms"] = self.build_forms(self.bound)
-        return context
+    def refuse(self, form: forms.Form, error: Exception) -> None:
+        if isinstance(error, services.ImportRefused):
+            for each in error.errors[:50]:
+                form.add_error(None, str(each))
+            messages.error(self.request, str(error))
+        else:
+            super().refuse(form, error)
 
     def per_object(self, name: str, field: str, pks: list[int]) -> dict[int, forms.Form]:
         """One form of action ``name`` per object, the refused one bound (keeps its input)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,13 +23,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from gongkai.core.admin_actions import ActionFormView
 from gongkai.core.agencies import agencies_for
 from gongkai.core.widgets import DateInput
 from gongkai.official_stats import selectors, services
@@ -142,17 +140,12 @@ def text_from_body(text: ReleaseText) -> str:
 
 # --- Views --------------------------------------------------------------------------------
 
-class StaffView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
-    """Refuses anyone who is not staff of an agency; POSTs run one named action."""
+class StaffView(ActionFormView):
+    """The statistics pages: a refused data file lists its errors by spreadsheet row."""
 
     header_icon = "table"
-    actions: dict[str, tuple[type[forms.Form], str]] = {}
-    bound: tuple[str, forms.Form] | None = None
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not agencies_for(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    refusals = (UploadError, services.ServiceError)
+    upload_errors: list[str] = []
 
     def make_form(self, name: str, data: Any, files: Any = None) -> forms.Form:
         form_class = self.actions[name][0]
@@ -163,38 +156,16 @@ class StaffView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
     def initial(self, name: str) -> dict[str, Any]:
         return {}
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name = request.POST.get("action", "")
-        if name not in self.actions:
-            raise PermissionDenied
-        form = self.make_form(name, request.POST, request.FILES)
-        if form.is_valid():
-            handler: Callable[[dict[str, Any]], str | HttpResponse] = getattr(
-                self, self.actions[name][1])
-            try:
-                done = handler(form.cleaned_data)
-            except UploadError as refused:
-                self.upload_errors = [str(e) for e in refused.errors]
-                form.add_error(None, f"文件未载入：共 {len(refused.errors)} 处错误，"
-                                     "没有载入任何数据。请修改后重新上传。")
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
-                if isinstance(done, HttpResponse):
-                    return done
-                messages.success(request, done)
-                return redirect(request.path)
-        self.bound = (name, form)
-        return self.render_to_response(self.get_context_data(**kwargs))
-
-    upload_errors: list[str] = []
+    def refuse(self, form: forms.Form, error: Exception) -> None:
+        if isinstance(error, UploadError):
+            self.upload_errors = [str(e) for e in error.errors]
+            form.add_error(None, f"文件未载入：共 {len(error.errors)} 处错误，"
+                                 "没有载入任何数据。请修改后重新上传。")
+        else:
+            super().refuse(form, error)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
-        made = {name: self.make_form(name, None) for name in self.actions}
-        if self.bound is not None:
-            made[self.bound[0]] = self.bound[1]
-        context["forms"] = made
         context["upload_errors"] = self.upload_errors
         return context
 
