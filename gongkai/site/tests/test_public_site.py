@@ -43,6 +43,14 @@ def test_content_pages_show_publication_time_and_source(client, anshan):
     assert "发布时间" in guide and "信息来源" in guide
 
 
+def test_the_title_names_the_page_then_the_agency_once(client, anshan):
+    item = make_item(column(anshan), title="二〇二五年统计公报")
+    home = client.get(f"/{anshan.slug}/").content.decode()
+    page = client.get(item.url).content.decode()
+    assert "<title>鞍山市统计局</title>" in home  # not "鞍山市统计局 - 鞍山市统计局"
+    assert "<title>二〇二五年统计公报 - 鞍山市统计局</title>" in page
+
+
 def test_breadcrumbs_lead_home(client, anshan):
     item = make_item(column(anshan))
     html = client.get(item.url).content.decode()
