@@ -1,9 +1,10 @@
 """The edge cache: nginx's micro-cache of anonymous public pages (docs/edge-cache.md).
 
 Django decides, in one place, which responses nginx may keep and until when; nginx keeps
-nothing else (``deploy/nginx/gongkai.conf``: it ignores ``Cache-Control``, ``Expires`` and
-``Vary`` and has no ``proxy_cache_valid``, so only ``X-Accel-Expires`` makes a response
-cacheable, and a response that sets a cookie is never stored).
+nothing else (``deploy/nginx/gongkai-app.conf``: it ignores ``Expires`` and ``Vary``, has
+no ``proxy_cache_valid``, and ``X-Accel-Expires`` — on every response — overrides any
+lifetime in ``Cache-Control``, so only ``X-Accel-Expires: @T`` makes a response cacheable;
+a response that sets a cookie is never stored).
 
 * :class:`EdgeCacheMiddleware` sends ``X-Accel-Expires: @<unix time>`` on a response that
   anyone may be shown — a GET or HEAD without a session, a message or an ``Authorization``
@@ -12,6 +13,9 @@ cacheable, and a response that sets a cookie is never stored).
   one. The time is the earlier of :data:`settings.GONGKAI_EDGE_CACHE_SECONDS` from now and
   the next *scheduled* change of what the public may see (:func:`next_scheduled_change`:
   a statistics release, a page's expiry), so a cached page never outlives an embargo.
+  Where a page may be shown for one more second while nginx renders its successor (the
+  release second, the end of the micro-TTL, never a page's expiry: :func:`stale_allowed`),
+  ``Cache-Control`` also gets ``stale-while-revalidate=1``.
   ``/api/`` responses are cached only when the API itself marked them ``public``.
 * Unscheduled changes (publishing, unpublishing, moving or deleting a page, a view
   restriction, a release edited, cancelled or postponed, …) call :func:`request_purge`,
@@ -20,11 +24,12 @@ cacheable, and a response that sets a cookie is never stored).
   being found at once, whatever its URL, query string or reading mode.
 
 nginx also hides ``X-Accel-Expires`` from visitors; browsers get the views' own
-``Cache-Control``.
+``Cache-Control`` (with the stale-while-revalidate directive where it was added).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -51,6 +56,9 @@ EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/mode/")
 # The data API opts in per response (``Cache-Control: public``); writes are never cached.
 OPT_IN_PREFIXES = ("/api/",)
 PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
+# How long past its expiry nginx may show an entry while one request renders the new one
+# (Cache-Control stale-while-revalidate, read by nginx; see stale_allowed()).
+STALE_SECONDS = 1
 # Vary headers the edge key covers (the reading-mode cookies are in the nginx key) or that
 # do not change the body (one language; nginx compresses after the cache).
 HARMLESS_VARY = frozenset({"cookie", "accept-encoding", "accept-language"})
@@ -59,24 +67,89 @@ MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VARIANT_META = "HTTP_X_GONGKAI_EDGE_VARIANT"
 
 ScheduleSource = Callable[[dt.datetime], dt.datetime | None]
-_SCHEDULE_SOURCES: dict[str, ScheduleSource] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    fetch: ScheduleSource
+    # A strict change (a page's expiry) ends a page that must not be shown even for the
+    # second nginx may serve a stale copy in; a release may (see stale_allowed()).
+    strict: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """The next scheduled changes after a moment: the first of any kind, and the first
+    strict one (None: nothing scheduled)."""
+
+    after: dt.datetime
+    next_change: dt.datetime | None
+    next_strict: dt.datetime | None
+
+    def holds_for(self, after: dt.datetime) -> bool:
+        """Whether the same answer is right for a later *after*: nothing scheduled falls in
+        between (the schedule itself is unchanged while the generation is)."""
+        return self.after <= after and (self.next_change is None or after < self.next_change)
+
+
+_SCHEDULE_SOURCES: dict[str, _Source] = {}
+# The last answer per process, with the page-cache generation it was read under.
+_memo: dict[str, tuple[int, Schedule]] = {}
 
 
 # --- When does what the public sees change next? -------------------------------------------
 
 
-def register_schedule(name: str, source: ScheduleSource) -> None:
+def register_schedule(name: str, source: ScheduleSource, *, strict: bool = False) -> None:
     """Add a source of scheduled visibility changes: ``source(after)`` returns the first
     moment after *after* at which something public appears or disappears without anyone
-    saving anything (or None). Apps register theirs in ``AppConfig.ready``."""
-    _SCHEDULE_SOURCES[name] = source
+    saving anything (or None). Apps register theirs in ``AppConfig.ready``. *strict*: what
+    ends at that moment must never be served stale (see :func:`stale_allowed`).
+
+    A source must read only rows whose every change is a public change
+    (``core.public_changes``): the answer is kept per process until the next one."""
+    _SCHEDULE_SOURCES[name] = _Source(source, strict)
+    _memo.clear()
+
+
+def _read_schedule(after: dt.datetime) -> Schedule:
+    moments = [
+        (moment, source.strict)
+        for source in _SCHEDULE_SOURCES.values()
+        if (moment := source.fetch(after)) is not None
+    ]
+    return Schedule(
+        after,
+        min((m for m, _ in moments), default=None),
+        min((m for m, strict in moments if strict), default=None),
+    )
+
+
+def scheduled_changes(after: dt.datetime) -> Schedule:
+    """The next scheduled changes after *after*, from the database or from this process's
+    last answer.
+
+    Every public page asks, so the answer is kept while it holds: the schedule only changes
+    through a public change, which starts a new page-cache generation (core/page_cache.py),
+    and a later *after* gets the same answer until it passes the next change. That takes a
+    generation every process sees at once, i.e. a shared cache (Redis); with the per-process
+    cache another worker's new release would go unseen, so every request asks the database.
+    """
+    from gongkai.core import page_cache
+
+    if not page_cache.generation_is_shared():
+        return _read_schedule(after)
+    generation = page_cache.generation()
+    kept = _memo.get("schedule")
+    if kept is not None and kept[0] == generation and kept[1].holds_for(after):
+        return kept[1]
+    schedule = _read_schedule(after)
+    _memo["schedule"] = (generation, schedule)
+    return schedule
 
 
 def next_scheduled_change(after: dt.datetime) -> dt.datetime | None:
-    moments = [
-        moment for source in _SCHEDULE_SOURCES.values() if (moment := source(after)) is not None
-    ]
-    return min(moments, default=None)
+    return scheduled_changes(after).next_change
 
 
 def next_page_expiry(after: dt.datetime) -> dt.datetime | None:
@@ -113,6 +186,18 @@ def edge_expiry(now: dt.datetime, seconds: int, next_change: dt.datetime | None)
         end = min(end, math.floor(next_change.timestamp()))
     last = end - 1
     return last if last >= current and seconds > 0 else None
+
+
+def stale_allowed(expiry: int, next_strict: dt.datetime | None) -> bool:
+    """Whether nginx may serve the entry stale for the one second after *expiry* (the
+    second it takes to render its successor), instead of making every visitor of that
+    second wait for the render (``proxy_cache_lock`` looks every 0.5 s).
+
+    The issue's rule for a release: no response with the data before its second, and every
+    response from one second after it has them; a copy rendered before the second and shown
+    during it keeps both. A page past its ``expire_at`` is never shown again, so not when a
+    strict change falls in or before that second."""
+    return next_strict is None or math.floor(next_strict.timestamp()) > expiry + STALE_SECONDS
 
 
 def _cache_directives(response: HttpResponseBase) -> set[str]:
@@ -187,9 +272,22 @@ class EdgeCacheMiddleware:
         if seconds > 0 and is_shareable(request, response):
             # Changes are looked up after the request's *start*: a change that happened
             # while the page was being built ends its life at once (expiry None).
-            expiry = edge_expiry(timezone.now(), seconds, next_scheduled_change(started))
+            schedule = scheduled_changes(started)
+            expiry = edge_expiry(timezone.now(), seconds, schedule.next_change)
+            if expiry is not None and stale_allowed(expiry, schedule.next_strict):
+                allow_stale(response)
+        # Last, after Cache-Control: nginx 1.22 reads stale-while-revalidate only when the
+        # Cache-Control line comes before X-Accel-Expires.
         response[HEADER] = "0" if expiry is None else f"@{expiry}"
         return response
+
+
+def allow_stale(response: HttpResponseBase) -> None:
+    """Let nginx serve the entry for :data:`STALE_SECONDS` past its expiry while it
+    fetches the successor (browsers read the same directive, with the same meaning)."""
+    directive = f"stale-while-revalidate={STALE_SECONDS}"
+    current = response.get("Cache-Control", "")
+    response["Cache-Control"] = f"{current}, {directive}" if current else directive
 
 
 # --- Purging ------------------------------------------------------------------------------------
@@ -268,4 +366,4 @@ def connect() -> None:
     from gongkai.core import public_changes
 
     public_changes.subscribe("edge", request_purge)
-    register_schedule("page-expiry", next_page_expiry)
+    register_schedule("page-expiry", next_page_expiry, strict=True)

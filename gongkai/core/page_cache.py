@@ -49,6 +49,16 @@ def generation() -> int:
     return int(value)
 
 
+def generation_is_shared() -> bool:
+    """Whether every process reads the same generation: the cache is shared (Redis, a
+    database or file cache), not each process's own memory (or none at all)."""
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], (LocMemCache, DummyCache))
+
+
 def key(*parts: object) -> str:
     return ":".join(["gongkai:pages", str(generation()), *(str(p) for p in parts)])
 

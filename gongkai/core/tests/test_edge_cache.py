@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from gongkai.core import edge_cache
-from gongkai.core.edge_cache import HEADER, edge_expiry, is_shareable
+from gongkai.core.edge_cache import HEADER, edge_expiry, is_shareable, stale_allowed
 from gongkai.testing import column, make_item
 
 # The services take the acting user; None is the system (no permission check).
@@ -52,6 +52,28 @@ def test_it_does_not_cache_within_the_second_before_a_change() -> None:
 
 def test_it_caches_nothing_when_the_micro_ttl_is_zero() -> None:
     assert edge_expiry(NOW, 0, None) is None
+
+
+# --- stale_allowed: pure --------------------------------------------------------------------------
+
+EXPIRY = NOW_S + 9  # nginx serves the entry through second EXPIRY; stale would be EXPIRY + 1
+
+
+@pytest.mark.parametrize(
+    ("strict_at", "allowed"),
+    [
+        (None, True),  # micro TTL or a release: the copy may be shown during the next second
+        (EXPIRY + 2, True),  # a page expiry after the stale second is untouched by it
+        (EXPIRY + 1.5, False),  # a page expires during the stale second
+        (EXPIRY + 1, False),  # ... or at its start
+        (EXPIRY + 0.25, False),  # ... or before it
+    ],
+)
+def test_a_copy_is_shown_stale_only_where_no_page_expires_meanwhile(
+    strict_at: float | None, allowed: bool
+) -> None:
+    moment = None if strict_at is None else dt.datetime.fromtimestamp(strict_at, tz=dt.UTC)
+    assert stale_allowed(EXPIRY, moment) is allowed
 
 
 # --- is_shareable: which responses ----------------------------------------------------------------
@@ -191,6 +213,117 @@ def test_pages_expire_before_a_page_leaves_the_site(client: Client, anshan: Any)
         make_item(column(anshan), expire_at=NOW + dt.timedelta(seconds=5))
     with time_machine.travel(NOW, tick=False):
         assert _header(client, f"/{anshan.slug}/") == f"@{NOW_S + 4}"
+
+
+@pytest.mark.django_db
+def test_a_page_ending_at_a_release_may_be_shown_stale_for_one_second(
+    client: Client, anshan: Any
+) -> None:
+    from gongkai.official_stats import services
+
+    at = dt.datetime(2026, 12, 3, 9, 31, tzinfo=dt.UTC)
+    with time_machine.travel(at - dt.timedelta(hours=1), tick=False):
+        services.create_release(
+            SYSTEM, anshan, title="本月数据", scheduled_at=at, now=timezone.now()
+        )
+    with time_machine.travel(at - dt.timedelta(seconds=5), tick=False):
+        response = client.get(f"/{anshan.slug}/")
+    assert "stale-while-revalidate=1" in response["Cache-Control"]
+    # nginx 1.22 reads the directive only from a Cache-Control line before X-Accel-Expires.
+    names = [name.lower() for name in response.headers]
+    assert names.index("cache-control") < names.index(HEADER.lower())
+    assert names[-1] == HEADER.lower()
+
+
+@pytest.mark.django_db
+def test_a_page_is_never_shown_stale_past_a_page_expiry(client: Client, anshan: Any) -> None:
+    with time_machine.travel(NOW - dt.timedelta(days=1), tick=False):
+        make_item(column(anshan), expire_at=NOW + dt.timedelta(seconds=5))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/{anshan.slug}/")
+    assert response[HEADER] == f"@{NOW_S + 4}"
+    assert "stale-while-revalidate" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_an_uncacheable_response_is_never_allowed_stale(client: Client) -> None:
+    response = client.get("/ysqgk/track/")
+    assert response[HEADER] == "0"
+    assert "stale-while-revalidate" not in response.get("Cache-Control", "")
+
+
+# --- The schedule lookup, kept per process under a shared generation ---------------------------
+
+
+@pytest.fixture
+def shared_generation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from gongkai.core import page_cache
+
+    monkeypatch.setattr(page_cache, "generation_is_shared", lambda: True)
+    edge_cache._memo.clear()
+    yield
+    edge_cache._memo.clear()
+
+
+ON_MINUTE = dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.UTC)  # releases are on the minute
+
+
+def _release_at(agency: Any, at: dt.datetime) -> Any:
+    from gongkai.official_stats import services
+
+    with time_machine.travel(at - dt.timedelta(hours=1), tick=False):
+        return services.create_release(
+            SYSTEM, agency, title="本月数据", scheduled_at=at, now=timezone.now()
+        )
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_read_once_while_nothing_changes(
+    anshan: Any, shared_generation: None, django_assert_num_queries: Any
+) -> None:
+    at = ON_MINUTE + dt.timedelta(minutes=10)
+    _release_at(anshan, at)
+    first = edge_cache.scheduled_changes(ON_MINUTE)
+    assert first.next_change == at
+    with django_assert_num_queries(0):
+        later = edge_cache.scheduled_changes(ON_MINUTE + dt.timedelta(minutes=9))
+    assert later.next_change == at
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_read_again_after_a_public_change(
+    anshan: Any, shared_generation: None
+) -> None:
+    later = ON_MINUTE + dt.timedelta(minutes=10)
+    _release_at(anshan, later)
+    assert edge_cache.scheduled_changes(ON_MINUTE).next_change == later
+    # Another release, earlier: saving it is a public change (a new generation).
+    sooner = ON_MINUTE + dt.timedelta(minutes=2)
+    _release_at(anshan, sooner)
+    assert edge_cache.scheduled_changes(ON_MINUTE).next_change == sooner
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_read_again_once_its_next_change_has_passed(
+    anshan: Any, shared_generation: None
+) -> None:
+    first, second = ON_MINUTE + dt.timedelta(minutes=1), ON_MINUTE + dt.timedelta(minutes=5)
+    _release_at(anshan, first)
+    _release_at(anshan, second)
+    assert edge_cache.scheduled_changes(ON_MINUTE).next_change == first
+    assert edge_cache.scheduled_changes(first).next_change == second
+    # A moment before the kept answer's own start is never answered from it.
+    assert edge_cache.scheduled_changes(ON_MINUTE).next_change == first
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_every_request_reads_the_schedule(
+    anshan: Any, django_assert_num_queries: Any
+) -> None:
+    _release_at(anshan, ON_MINUTE + dt.timedelta(minutes=10))
+    edge_cache.scheduled_changes(ON_MINUTE)
+    with django_assert_num_queries(2):  # releases and page expiries
+        edge_cache.scheduled_changes(ON_MINUTE + dt.timedelta(minutes=1))
 
 
 @pytest.mark.django_db
