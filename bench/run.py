@@ -382,6 +382,8 @@ def nginx_config(prefix: Path, upstream_port: int, app_port: int, static_port: i
         "gongkai-app.conf": [
             ("alias /srv/gongkai/static/;", f"alias {RESULTS / 'static'}/;"),
             ("alias /srv/gongkai/var/media/;", f"alias {RESULTS / 'var' / 'media'}/;"),
+            ("access_log /var/log/nginx/access.log gongkai",
+             f"access_log {prefix / 'gongkai-access.log'} gongkai"),
         ],
     }
     for name, pairs in substitutions.items():

@@ -260,7 +260,9 @@ def _send(request: urllib.request.Request) -> tuple[int, dict[str, str], bytes]:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
-def cache_checks(app: str, urls: dict[str, str], env: dict[str, str]) -> list[dict[str, Any]]:
+def cache_checks(
+    app: str, urls: dict[str, str], env: dict[str, str], prefix: Path
+) -> list[dict[str, Any]]:
     """The micro-cache's guarantees, with real requests through nginx."""
     checks: list[dict[str, Any]] = []
 
@@ -348,7 +350,34 @@ def cache_checks(app: str, urls: dict[str, str], env: dict[str, str]) -> list[di
         f"{headers.get('x-cache')}, {headers2.get('x-cache')}",
     )
     expiry_check(app, urls, env, check)
+    log_check(app, urls, prefix, check)
     return checks
+
+
+def log_check(
+    app: str, urls: dict[str, str], prefix: Path, check: Callable[[str, bool, str], None]
+) -> None:
+    """Neither nginx's nor gunicorn's access log keeps a survey code or link token, in the
+    request line or in the referer (gongkai/core/access_log.py)."""
+    secret = f"SECRET{int(time.time())}"
+    fetch(f"{app}{urls['item']}?code={secret}A&x=1", {"Referer": f"{app}/s/?t={secret}B"})
+    fetch(f"{app}{urls['item']}?x=1;t={secret}C", {"Referer": f"{app}/s/?x=1&code={secret}D"})
+    logs = {
+        "nginx": prefix / "gongkai-access.log",
+        "gunicorn": prefix / "gunicorn.log",
+    }
+    leaks, redacted = [], []
+    for name, path in logs.items():
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        if secret in text:
+            leaks.append(name)
+        if text.count("[redacted]") >= 4:
+            redacted.append(name)
+    check(
+        "the access logs keep no survey code or link token",
+        not leaks and len(redacted) == len(logs),
+        f"leaked in: {', '.join(leaks) or 'none'}; redacted in: {', '.join(redacted) or 'none'}",
+    )
 
 
 def expiry_check(
@@ -627,7 +656,7 @@ def main() -> None:
             (prefix / "html" / f"{page}.html").write_bytes(body)
             bench.wrk(direct + path, 2, 4, 2)
         results["rss_after_warmup"] = bench.worker_rss(master)
-        results["checks"] = cache_checks(app, urls, env)
+        results["checks"] = cache_checks(app, urls, env, prefix)
         if not args.skip_spike:
             # Created now, after the checks, so that the release second cannot pass before
             # the clients start (the next full minute at least 60 s ahead).

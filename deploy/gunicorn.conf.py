@@ -77,6 +77,9 @@ if _control_socket:
 # Values are gunicorn atoms; double quotes inside them are escaped by gunicorn. "-" in a
 # numeric field means the value was not available.
 accesslog = _str("GUNICORN_ACCESS_LOG", "-")
+# The request line, query and referer reach the log with a survey's one-time code or link
+# token replaced (gongkai/core/access_log.py).
+logger_class = "gongkai.core.access_log.RedactingLogger"
 errorlog = _str("GUNICORN_ERROR_LOG", "-")
 loglevel = _str("GUNICORN_LOG_LEVEL", "info")
 access_log_format = (

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import logging
 
+from gongkai.core.access_log import redact_url
+
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
@@ -19,7 +21,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
-                payload[key] = value
+                # Django's request records carry the request, whose repr has the query.
+                payload[key] = redact_url(str(value)) if key == "request" else value
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False, default=str)
