@@ -1,48 +1,23 @@
-"""Access logs without the one-time secrets that travel in URLs.
-
-An invitation survey's link carries its 邀请码 (``?code=``) and an e-mail-verified survey's
-link its token (``?t=``): whoever reads the web server's access log could answer in an
-invitee's place with a code not yet used (docs/engagement.md). The request line and the
-``Referer`` (a page loaded from such a link sends it with its next requests) therefore
-reach gunicorn's log with those values replaced; nginx's log format does the same
-(``deploy/nginx/gongkai.conf``, ``log_format gongkai``), and Django's own log records name
-the request the same way (core/logging.py).
+"""gunicorn's logger without the one-time secrets that travel in URLs (core/redaction.py):
+the access log's request line, query and referer, and the error log's messages (gunicorn
+names the request's URI when a request fails), reach the log redacted. ``logger_class`` in
+deploy/gunicorn.conf.py.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-# Query parameters whose value is a credential (engagement/views.py reads them).
-SECRET_PARAMETERS = ("code", "t")
-REDACTED = "[redacted]"
-_NAMES = "|".join(SECRET_PARAMETERS)
-# A value ends at the next parameter, a fragment, a quote or a space (a request's repr in a
-# log record: <WSGIRequest: GET '/s/?code=…'>).
-_SECRET = re.compile(rf"(?P<name>(?:^|(?<=[&;]))(?:{_NAMES})=)[^&;#'\"\s]*")
+from gongkai.core.redaction import redact_query, redact_url
 
 
-def redact_query(query: str) -> str:
-    """*query* (without the ``?``) with every secret parameter's value replaced."""
-    return _SECRET.sub(lambda m: m.group("name") + REDACTED, query)
-
-
-def redact_url(url: str) -> str:
-    """A URL, a path with a query, or a request line, with the query redacted."""
-    head, mark, rest = url.partition("?")
-    if not mark:
-        return url
-    query, space, tail = rest.partition(" ")  # a request line ends with " HTTP/1.1"
-    return f"{head}?{redact_query(query)}{space}{tail}"
+def _redacted(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(redact_url(a) if isinstance(a, str) else a for a in args)
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn has no type hints: Any
-    """gunicorn's logger with the request line, query and referer redacted
-    (``logger_class`` in deploy/gunicorn.conf.py)."""
-
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         for key in ("r", "f", "{referer}i", "{raw_uri}e", "{http_referer}e"):
@@ -52,3 +27,28 @@ class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn has no type hin
             if isinstance(atoms.get(key), str):
                 atoms[key] = redact_query(atoms[key])
         return atoms
+
+    # The error log: "Error handling request %s" and the like carry the raw URI.
+    def critical(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().critical(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                         **kwargs)
+
+    def error(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().error(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                      **kwargs)
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().warning(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                        **kwargs)
+
+    def info(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().info(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                     **kwargs)
+
+    def debug(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().debug(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                      **kwargs)
+
+    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
+        super().exception(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
+                          **kwargs)

@@ -14,7 +14,10 @@ class CoreConfig(AppConfig):
 
         pages.connect()
         public_changes.connect()
-        edge_cache.connect()
+        # The page-cache generation first: after a commit it must be new before nginx's
+        # purge lets requests in that would otherwise reuse a schedule read under the old
+        # one (edge_cache.scheduled_changes).
         page_cache.connect()
+        edge_cache.connect()
         crypto.register_encrypted_field("core.StaffAuthState", "totp_secret_encrypted")
         security_signals.connect()

@@ -72,8 +72,8 @@ ScheduleSource = Callable[[dt.datetime], dt.datetime | None]
 @dataclasses.dataclass(frozen=True)
 class _Source:
     fetch: ScheduleSource
-    # A strict change (a page's expiry) ends a page that must not be shown even for the
-    # second nginx may serve a stale copy in; a release may (see stale_allowed()).
+    # A strict change (a page's expiry) must not be followed by even the one second in
+    # which nginx may serve a stale copy; a release may (see stale_allowed()).
     strict: bool
 
 
@@ -93,18 +93,22 @@ class Schedule:
 
 
 _SCHEDULE_SOURCES: dict[str, _Source] = {}
-# The last answer per process, with the page-cache generation it was read under.
-_memo: dict[str, tuple[int, Schedule]] = {}
+# The last answer per process: the page-cache generation it was read under, when it was
+# read (clock()), the answer.
+_memo: dict[str, tuple[int, float, Schedule]] = {}
+clock = time.monotonic  # replaced in tests
 
 
 # --- When does what the public sees change next? -------------------------------------------
 
 
-def register_schedule(name: str, source: ScheduleSource, *, strict: bool = False) -> None:
+def register_schedule(name: str, source: ScheduleSource, *, strict: bool = True) -> None:
     """Add a source of scheduled visibility changes: ``source(after)`` returns the first
     moment after *after* at which something public appears or disappears without anyone
-    saving anything (or None). Apps register theirs in ``AppConfig.ready``. *strict*: what
-    ends at that moment must never be served stale (see :func:`stale_allowed`).
+    saving anything (or None). Apps register theirs in ``AppConfig.ready``. *strict* (the
+    default): what changes at that moment must never be served stale, not even for the
+    second :func:`stale_allowed` grants otherwise; a source opts out only where the rule
+    for its change allows that second (a statistics release).
 
     A source must read only rows whose every change is a public change
     (``core.public_changes``): the answer is kept per process until the next one."""
@@ -141,10 +145,17 @@ def scheduled_changes(after: dt.datetime) -> Schedule:
         return _read_schedule(after)
     generation = page_cache.generation()
     kept = _memo.get("schedule")
-    if kept is not None and kept[0] == generation and kept[1].holds_for(after):
-        return kept[1]
+    # Also read again after page_cache.TIMEOUT: a generation bump lost to a Redis outage
+    # (the cache ignores its errors) must not leave a worker on an old schedule for good.
+    if (
+        kept is not None
+        and kept[0] == generation
+        and clock() - kept[1] < page_cache.TIMEOUT
+        and kept[2].holds_for(after)
+    ):
+        return kept[2]
     schedule = _read_schedule(after)
-    _memo["schedule"] = (generation, schedule)
+    _memo["schedule"] = (generation, clock(), schedule)
     return schedule
 
 
@@ -277,7 +288,9 @@ class EdgeCacheMiddleware:
             if expiry is not None and stale_allowed(expiry, schedule.next_strict):
                 allow_stale(response)
         # Last, after Cache-Control: nginx 1.22 reads stale-while-revalidate only when the
-        # Cache-Control line comes before X-Accel-Expires.
+        # Cache-Control line comes before X-Accel-Expires (a header set again keeps its
+        # place, hence the del).
+        del response[HEADER]
         response[HEADER] = "0" if expiry is None else f"@{expiry}"
         return response
 
@@ -366,4 +379,4 @@ def connect() -> None:
     from gongkai.core import public_changes
 
     public_changes.subscribe("edge", request_purge)
-    register_schedule("page-expiry", next_page_expiry, strict=True)
+    register_schedule("page-expiry", next_page_expiry)

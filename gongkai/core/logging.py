@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 
-from gongkai.core.access_log import redact_url
+from gongkai.core.redaction import redact_url
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 

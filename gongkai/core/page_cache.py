@@ -50,8 +50,9 @@ def generation() -> int:
 
 
 def generation_is_shared() -> bool:
-    """Whether every process reads the same generation: the cache is shared (Redis, a
-    database or file cache), not each process's own memory (or none at all)."""
+    """Whether every process reads the same generation: the cache is not each process's
+    own memory (or none at all). Redis or a database cache is shared by every app server;
+    a file cache only by the processes of one host, which is enough for one server."""
     from django.core.cache import DEFAULT_CACHE_ALIAS, caches
     from django.core.cache.backends.dummy import DummyCache
     from django.core.cache.backends.locmem import LocMemCache

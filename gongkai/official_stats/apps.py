@@ -14,5 +14,8 @@ class OfficialStatsConfig(AppConfig):
         search.connect()
         # A release's data become public at its second with nobody saving anything; a
         # release scheduled, edited, cancelled or postponed changes the calendar at once.
-        edge_cache.register_schedule("statistics-release", selectors.next_release_at)
+        # Not strict: the rule for a release allows the old page during its second
+        # (never the data before it); see edge_cache.stale_allowed.
+        edge_cache.register_schedule("statistics-release", selectors.next_release_at,
+                                     strict=False)
         public_changes.watch((Release,), "stats")

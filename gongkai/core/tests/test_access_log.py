@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from gongkai.core.access_log import RedactingLogger, redact_query, redact_url
+from gongkai.core.access_log import RedactingLogger
+from gongkai.core.redaction import redact_query, redact_url
 
 
 @pytest.mark.parametrize(
@@ -69,3 +70,13 @@ def test_djangos_request_records_name_the_request_without_its_code() -> None:
     line = JsonFormatter().format(record)
     assert "SECRET3" not in line
     assert "code=[redacted]&x=1'" in line
+
+
+def test_gunicorns_error_log_names_the_request_without_its_code(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = RedactingLogger(Config())
+    logger.error_log.propagate = True
+    with caplog.at_level(logging.ERROR, logger="gunicorn.error"):
+        logger.error("Error handling request %s", "/s/?x=1&code=SECRET4")
+    assert caplog.records[-1].getMessage() == "Error handling request /s/?x=1&code=[redacted]"
