@@ -242,10 +242,15 @@ def set_results_published(*, survey: SurveyPage, published: bool, by: User) -> N
     agency = agency_for_page(survey)
     if agency is None or not has_role(by, agency):
         raise PermissionDenied
+    from gongkai.core import public_changes
+
     with transaction.atomic():
         SurveyPage.objects.filter(pk=survey.pk).update(results_published=published)
         audit.record(action="engagement.survey.results_published", actor=by, agency=agency,
                      target=survey, data={"published": published})
+        # The results page and API appear or vanish without a page being published: the
+        # page caches and nginx's micro-cache must hear of it (after the commit).
+        public_changes.notify()
 
 
 # --- Subscriptions -----------------------------------------------------------------------------

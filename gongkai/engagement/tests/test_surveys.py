@@ -98,6 +98,25 @@ def test_results_are_public_only_once_published_and_never_show_free_text(client,
     assert data["responses"] == 1 and len(data["questions"]) == 3
 
 
+def test_publishing_or_withdrawing_results_empties_the_edge_cache(
+    anshan, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gongkai.core import edge_cache
+
+    settings.GONGKAI_EDGE_PURGE_URLS = ["http://127.0.0.1:9/_edge/purge"]
+    purges = []
+    monkeypatch.setattr(edge_cache.HttpPurger, "purge_all", lambda self: purges.append(1))
+    from django.db import connection
+
+    survey = make_survey(make_campaign(anshan))
+    root = make_user("root", superuser=True)
+    for published in (True, False):
+        connection.run_on_commit.clear()  # as a real commit leaves it (the setup's publish)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.set_results_published(survey=survey, published=published, by=root)
+    assert len(purges) == 2
+
+
 def test_staff_see_charts_and_export_xlsx_and_other_agencies_cannot(client, anshan, haicheng):
     survey = make_survey(make_campaign(anshan))
     client.post(survey.url, survey_answers(survey))
