@@ -6,6 +6,7 @@ deploy/gunicorn.conf.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -28,27 +29,17 @@ class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn has no type hin
                 atoms[key] = redact_query(atoms[key])
         return atoms
 
-    # The error log: "Error handling request %s" and the like carry the raw URI.
-    def critical(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().critical(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                         **kwargs)
 
-    def error(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().error(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                      **kwargs)
+def _redacting(level: str) -> Callable[..., None]:
+    """gunicorn's ``Logger.<level>`` with the message and its string arguments redacted
+    (the error log's "Error handling request %s" and the like carry the raw URI)."""
 
-    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().warning(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                        **kwargs)
+    def log(self: RedactingLogger, msg: Any, *args: Any, **kwargs: Any) -> None:
+        text = redact_url(msg) if isinstance(msg, str) else msg
+        getattr(super(RedactingLogger, self), level)(text, *_redacted(args), **kwargs)
 
-    def info(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().info(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                     **kwargs)
+    return log
 
-    def debug(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().debug(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                      **kwargs)
 
-    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().exception(redact_url(msg) if isinstance(msg, str) else msg, *_redacted(args),
-                          **kwargs)
+for _level in ("critical", "error", "warning", "info", "debug", "exception"):
+    setattr(RedactingLogger, _level, _redacting(_level))
